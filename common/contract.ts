@@ -1,0 +1,123 @@
+/**
+ * The contract shared by workflows, activities, the worker and every client (CLI, gateway).
+ *
+ * Workflow code imports this module, so it must stay deterministic: no Node built-ins, no I/O.
+ * Anything that travels through Temporal history is defined here once, small and versionable;
+ * screenshots and transcripts never do: they travel as {@link BlobRef}s into the content store.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** Workflow type names, as registered by the worker and started by clients. */
+export const WorkflowType = {
+  agentTask: 'agentTask',
+  screenLock: 'screenLock',
+} as const;
+
+/** The task queue a desktop's worker polls; workflows and activities of that desktop run there. */
+export function desktopTaskQueue(desktopId: string): string {
+  return `desktop-${desktopId}`;
+}
+
+/** One lock workflow per desktop serialises tasks that drive its screen and input. */
+export function screenLockWorkflowId(desktopId: string): string {
+  return `screen-lock-${desktopId}`;
+}
+
+/** A SHA-256 hex digest naming a blob in the content-addressed store under the data folder. */
+export type BlobRef = string;
+
+/** Stable `ApplicationFailure.type` values, so clients can explain a failure without parsing text. */
+export const ErrorType = {
+  modelAuth: 'ModelAuthError',
+  modelRequest: 'ModelRequestError',
+  modelUnavailable: 'ModelUnavailableError',
+  modelOutput: 'ModelOutputError',
+  displayUnavailable: 'DisplayUnavailableError',
+  invalidTaskInput: 'InvalidTaskInputError',
+} as const;
+export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** What a client submits to start a task. */
+export interface TaskInput {
+  /** What the person asked for, in their words. */
+  prompt: string;
+  /** The desktop that carries the task out. */
+  desktopId: string;
+  /** Model id; the worker's configured default when absent. */
+  model?: string;
+  /** The loop ends with reason `max_steps` after this many model decisions. */
+  maxSteps?: number;
+}
+
+/** Carried across continue-as-new so a long task keeps its place and its history stays bounded. */
+export interface TaskCarryOver {
+  stepsTaken: number;
+  transcriptRef: BlobRef | null;
+  pendingToolResults: ToolResultRecord[];
+  /** Human-readable step log, trimmed to the newest entries. */
+  recentSteps: StepRecord[];
+  holdsScreen: boolean;
+  startedAt: string;
+}
+
+/** One tool result handed back to the model on its next turn. Images are references. */
+export interface ToolResultRecord {
+  toolUseId: string;
+  isError: boolean;
+  text?: string;
+  imageRef?: BlobRef;
+  imageMediaType?: 'image/png' | 'image/jpeg' | 'image/webp';
+}
+
+/** One entry of the task's timeline, as a person reads it. */
+export interface StepRecord {
+  index: number;
+  at: string;
+  /** e.g. "click at (412, 300)", "type 23 characters", "edit /home/me/notes.txt". */
+  description: string;
+  /** The screenshot the model saw before this step, if any. */
+  screenshotRef?: BlobRef;
+  isError?: boolean;
+  detail?: string;
+}
+
+/** Why a task ended. `completed` is the only success. */
+export type TaskEndReason = 'completed' | 'max_steps' | 'cancelled' | 'needs_user';
+
+/** The workflow's result: a finished task is a result with a reason, never a crash. */
+export interface TaskResult {
+  reason: TaskEndReason;
+  /** The model's final words, or what stopped the task. */
+  text: string;
+  steps: number;
+  transcriptRef: BlobRef | null;
+}
+
+/** Where a task is, as clients show it. */
+export type TaskPhase = 'queued' | 'running' | 'finished';
+
+export interface TaskStatus {
+  phase: TaskPhase;
+  /** 1-based place in the desktop's line while queued; 0 once it holds the screen. */
+  queuePosition: number;
+  stepsTaken: number;
+  currentStep: string;
+  recentSteps: StepRecord[];
+  result?: TaskResult;
+}
+
+/** Query: the task's current status. Answered by the workflow, so it needs the desktop's worker. */
+export const taskStatusQuery = defineQuery<TaskStatus>('taskStatus');
+
+/** Signal from the screen lock: the task now holds the desktop's screen and input. */
+export const screenGrantedSignal = defineSignal<[]>('screenGranted');
+/** Signal from the screen lock: the task's 1-based place in line changed. */
+export const queuePositionSignal = defineSignal<[number]>('queuePosition');
+
+/** Signal to the screen lock: a task wants the screen. Sent with signal-with-start. */
+export const acquireScreenSignal = defineSignal<[{ taskId: string }]>('acquireScreen');
+/** Signal to the screen lock: a task is done with the screen, or leaves the line. */
+export const releaseScreenSignal = defineSignal<[{ taskId: string }]>('releaseScreen');
+
+/** Query on the screen lock: who holds it and who waits, in order. */
+export const screenLockStateQuery = defineQuery<{ holder: string | null; waiting: string[] }>('screenLockState');
