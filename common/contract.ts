@@ -49,6 +49,18 @@ export interface TaskInput {
   maxSteps?: number;
 }
 
+/**
+ * The two coordinate spaces of a screen: `logical` is what the mouse uses; `image` is the size of
+ * the screenshot the model sees and the display size the computer tool advertises.
+ */
+export interface ScreenGeometry {
+  logical: { width: number; height: number };
+  image: { width: number; height: number };
+}
+
+/** Default for {@link TaskInput.maxSteps}. */
+export const DEFAULT_MAX_STEPS = 60;
+
 /** Carried across continue-as-new so a long task keeps its place and its history stays bounded. */
 export interface TaskCarryOver {
   stepsTaken: number;
@@ -57,7 +69,8 @@ export interface TaskCarryOver {
   /** Human-readable step log, trimmed to the newest entries. */
   recentSteps: StepRecord[];
   holdsScreen: boolean;
-  startedAt: string;
+  geometry: ScreenGeometry | null;
+  lastScreenshotRef: BlobRef | null;
 }
 
 /** One tool result handed back to the model on its next turn. Images are references. */

@@ -1,14 +1,11 @@
+import type { ScreenGeometry } from '../../common/contract.js';
 import type { Point, Rect, Size } from '../ports.js';
 
 /**
- * The two coordinate spaces of a screen: `logical` is what the mouse uses; `image` is the size of
- * the screenshot the model sees and the display size the computer tool advertises. Every
- * conversion between them happens in this module.
+ * Every conversion between the model's image space and logical screen pixels happens in this
+ * module, so a click lands where the model meant on any screen size and pixel density.
  */
-export interface ScreenGeometry {
-  logical: Size;
-  image: Size;
-}
+export type { ScreenGeometry };
 
 /** A point the model gave that lies outside the image it was shown. */
 export class OutsideScreenError extends Error {
@@ -35,12 +32,16 @@ export function imageToScreen(point: Point, geometry: ScreenGeometry): Point {
   };
 }
 
-/** Maps logical screen pixels to the model's image space (for cursor_position). */
+/**
+ * Maps logical screen pixels to the model's image space (for cursor_position). Like
+ * {@link imageToScreen} it samples pixel centres, so a point the model clicked reads back as the
+ * same image pixel.
+ */
 export function screenToImage(point: Point, geometry: ScreenGeometry): Point {
   const { image, logical } = geometry;
   return {
-    x: Math.min(image.width - 1, Math.max(0, Math.floor((point.x * image.width) / logical.width))),
-    y: Math.min(image.height - 1, Math.max(0, Math.floor((point.y * image.height) / logical.height))),
+    x: Math.min(image.width - 1, Math.max(0, Math.floor(((point.x + 0.5) * image.width) / logical.width))),
+    y: Math.min(image.height - 1, Math.max(0, Math.floor(((point.y + 0.5) * image.height) / logical.height))),
   };
 }
 

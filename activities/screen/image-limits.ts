@@ -33,17 +33,17 @@ function fits(size: Size, limit: ImageLimit): boolean {
  * ratio, never upscaled, as large as the limit allows.
  */
 export function advertisedImageSize(screen: Size, limit: ImageLimit): Size {
-  if (screen.width <= 0 || screen.height <= 0) throw new RangeError('screen size must be positive');
+  if (!(screen.width > 0 && screen.height > 0)) throw new RangeError('screen size must be positive');
   if (fits(screen, limit)) return { width: screen.width, height: screen.height };
-  const longEdge = Math.max(screen.width, screen.height);
-  let scale = Math.min(1, limit.maxLongEdge / longEdge);
-  // The patch count is a step function of the scale; walk down in one-pixel steps of the long edge.
-  for (;;) {
-    const candidate = {
-      width: Math.max(1, Math.floor(screen.width * scale)),
-      height: Math.max(1, Math.floor(screen.height * scale)),
-    };
+  const landscape = screen.width >= screen.height;
+  const long = landscape ? screen.width : screen.height;
+  const short = landscape ? screen.height : screen.width;
+  // The patch count is a step function of the size, so walk the long edge down one pixel at a
+  // time. Integer arithmetic: a floating-point scale times the edge can floor to one pixel less.
+  for (let edge = Math.min(long, limit.maxLongEdge); edge > 1; edge--) {
+    const other = Math.max(1, Math.floor((short * edge) / long));
+    const candidate = landscape ? { width: edge, height: other } : { width: other, height: edge };
     if (fits(candidate, limit)) return candidate;
-    scale = (Math.round(longEdge * scale) - 1) / longEdge;
   }
+  return { width: 1, height: 1 };
 }

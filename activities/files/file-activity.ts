@@ -1,0 +1,136 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ToolResultRecord } from '../../common/contract.js';
+import { systemClock, type Clock } from '../ports.js';
+import { FILE_MANAGER_TOOL_NAME, createFileManager } from './file-manager.js';
+import { createGrantedRoots, isWithin } from './granted-roots.js';
+import { TEXT_EDITOR_TOOL_NAME, createTextEditor, type ToolOutcome } from './text-editor.js';
+
+/** `ApplicationFailure.type` for a call the workflow built wrongly (a bug, not the model's doing). */
+export const INVALID_FILE_TOOL_CALL = 'InvalidFileToolCall';
+
+export interface FileActivityDeps {
+  /** Granted folders (DISPATCH_ROOTS), absolute. Relative tool paths resolve against the first. */
+  roots: string[];
+  /** Where `file_manager trash` puts items; the worker passes `<DISPATCH_HOME>/trash`. */
+  trashDir: string;
+  /** Where results of finished tool calls are recorded for retries, e.g. `<DISPATCH_HOME>/file-journal`. */
+  journalDir: string;
+  clock?: Clock;
+  /** More folders the model may not touch even inside a root (e.g. DISPATCH_HOME). */
+  excluded?: string[];
+  /** `max_characters` of the text editor tool definition, applied to `view` output. */
+  maxCharacters?: number;
+}
+
+export interface PerformFileToolArgs {
+  taskId: string;
+  toolUseId: string;
+  toolName: string;
+  input: unknown;
+}
+
+interface JournalEntry {
+  taskId: string;
+  toolUseId: string;
+  toolName: string;
+  recordedAt: string;
+  result: ToolResultRecord;
+}
+
+const INTERRUPTED_NOTE =
+  '\n(An earlier attempt of this same call was interrupted and may already have taken effect; ' +
+  'check the current state before trying again.)';
+
+/**
+ * The file tools as one activity. Tool errors the model can fix come back as `isError` results;
+ * only I/O failures throw (and are retried by Temporal).
+ *
+ * Idempotent per (taskId, toolUseId): the result is journaled before it is returned, and a retry
+ * returns the journaled result without running the tool again, so a retried `str_replace` does not
+ * report "no match" and a retried `move` does not report "not found". Journal layout:
+ * `<journalDir>/<sha256(taskId)[0..32]>/<sha256(taskId NUL toolUseId)>.json` (one folder per task,
+ * so a finished task's journal can be removed at once), plus a `.started` marker written before
+ * the tool runs. A retry that finds the marker but no result knows an attempt died mid-way; it
+ * runs the tool again and, if that fails, tells the model the earlier attempt may have landed.
+ *
+ * The trash and journal folders may sit inside a granted folder (say the whole home folder is
+ * granted) but are then off limits to the model; they may not contain a granted folder.
+ * Misconfiguration throws at construction.
+ */
+export function createFileActivities(deps: FileActivityDeps) {
+  for (const [label, dir] of [['trashDir', deps.trashDir], ['journalDir', deps.journalDir]] as const) {
+    if (!path.isAbsolute(dir)) throw new Error(`${label} must be an absolute path: ${dir}`);
+    const root = deps.roots.find((candidate) => isWithin(path.resolve(dir), path.resolve(candidate)));
+    if (root) throw new Error(`${label} (${dir}) must not contain the granted folder ${root}`);
+  }
+  const roots = createGrantedRoots(deps.roots, { excluded: [deps.trashDir, deps.journalDir, ...(deps.excluded ?? [])] });
+  const clock = deps.clock ?? systemClock;
+
+  const tools: Record<string, { run(input: unknown): Promise<ToolOutcome> }> = {
+    [TEXT_EDITOR_TOOL_NAME]: createTextEditor({ roots, maxCharacters: deps.maxCharacters }),
+    [FILE_MANAGER_TOOL_NAME]: createFileManager({ roots, trashDir: deps.trashDir, clock }),
+  };
+
+  const journalPaths = (taskId: string, toolUseId: string) => {
+    const folder = path.join(deps.journalDir, sha256(taskId).slice(0, 32));
+    const name = sha256(`${taskId}\0${toolUseId}`);
+    return { folder, result: path.join(folder, `${name}.json`), started: path.join(folder, `${name}.started`) };
+  };
+
+  const recorded = async (file: string, args: PerformFileToolArgs): Promise<ToolResultRecord | undefined> => {
+    try {
+      const entry = JSON.parse(await readFile(file, 'utf8')) as JournalEntry;
+      return entry.taskId === args.taskId && entry.toolUseId === args.toolUseId ? entry.result : undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
+
+  /** Runs one file tool call from the model, at most once per (taskId, toolUseId). */
+  const performFileTool = async (args: PerformFileToolArgs): Promise<ToolResultRecord> => {
+    for (const key of ['taskId', 'toolUseId', 'toolName'] as const) {
+      if (typeof args?.[key] !== 'string' || args[key] === '') {
+        throw ApplicationFailure.nonRetryable(`performFileTool needs a non-empty ${key}`, INVALID_FILE_TOOL_CALL);
+      }
+    }
+    const journal = journalPaths(args.taskId, args.toolUseId);
+    const previous = await recorded(journal.result, args);
+    if (previous) return previous;
+
+    await mkdir(journal.folder, { recursive: true });
+    const interrupted = await access(journal.started).then(() => true, () => false);
+    await writeAtomic(journal.started, clock.now().toISOString());
+
+    const tool = tools[args.toolName];
+    const outcome: ToolOutcome = tool
+      ? await tool.run(args.input)
+      : { isError: true, text: `Unknown file tool ${JSON.stringify(args.toolName)}. Expected one of: ${Object.keys(tools).join(', ')}.` };
+    const result: ToolResultRecord = {
+      toolUseId: args.toolUseId,
+      isError: outcome.isError,
+      text: outcome.isError && interrupted ? outcome.text + INTERRUPTED_NOTE : outcome.text,
+    };
+
+    const { taskId, toolUseId, toolName } = args;
+    const entry: JournalEntry = { taskId, toolUseId, toolName, recordedAt: clock.now().toISOString(), result };
+    await writeAtomic(journal.result, JSON.stringify(entry));
+    await rm(journal.started, { force: true });
+    return result;
+  };
+
+  return { performFileTool };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+async function writeAtomic(file: string, data: string): Promise<void> {
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, file);
+}

@@ -1,0 +1,147 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { BlobRef, ToolResultRecord } from '../../common/contract.js';
+import { ErrorType } from '../../common/contract.js';
+import type { ContentStore } from '../store/content-store.js';
+import type { ScreenGeometry } from '../screen/coordinates.js';
+import { toolVersionsForModel, type ComputerToolVersion } from './computer-tools.js';
+import { modelResponseSchema, type MessagesPort, type ModelRequest } from './messages-port.js';
+import { classifyModelError } from './model-errors.js';
+import { emptyTranscript, firstUserMessage, toApiMessages, toolResultsMessage, type StoredTranscript } from './transcript.js';
+
+export interface DecideInput {
+  model: string;
+  prompt: string;
+  /** Null on the first turn: the transcript starts from the prompt and `screenshot`. */
+  transcriptRef: BlobRef | null;
+  /** Results of the previous turn's tool calls, in call order. */
+  toolResults: ToolResultRecord[];
+  screenshot?: { ref: BlobRef; mediaType: string };
+  geometry: ScreenGeometry;
+}
+
+export interface ToolUse {
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+/** The model's next move. Small enough for workflow history; the transcript itself is a ref. */
+export interface ModelDecision {
+  transcriptRef: BlobRef;
+  toolUses: ToolUse[];
+  text: string;
+  stopReason: string | null;
+  computerTool: ComputerToolVersion;
+}
+
+export interface ModelActivityDeps {
+  messages: MessagesPort;
+  store: ContentStore;
+  systemPrompt: string;
+  /** The text editor tool entry, built by the file tools so its limits match what they do. */
+  textEditorTool: Record<string, unknown>;
+  /** Custom tools offered beside the computer and text editor tools (the file manager). */
+  extraTools: Array<Record<string, unknown>>;
+  computerToolOverride?: ComputerToolVersion;
+  maxTokens?: number;
+  heartbeatEveryMs?: number;
+}
+
+/** Builds the model-decision activity around a Messages API port and the content store. */
+export function createModelActivities(deps: ModelActivityDeps) {
+  const heartbeatEveryMs = deps.heartbeatEveryMs ?? 5_000;
+
+  async function loadTranscript(ref: BlobRef | null): Promise<StoredTranscript> {
+    return ref === null ? emptyTranscript() : deps.store.getJson<StoredTranscript>(ref);
+  }
+
+  function buildTools(input: DecideInput): { tools: Array<Record<string, unknown>>; betas: string[]; version: ComputerToolVersion } {
+    const versions = toolVersionsForModel(input.model, deps.computerToolOverride);
+    const computer: Record<string, unknown> = {
+      type: versions.computer,
+      name: 'computer',
+      display_width_px: input.geometry.image.width,
+      display_height_px: input.geometry.image.height,
+    };
+    if (versions.zoom) computer.enable_zoom = true;
+    const tools = [computer, deps.textEditorTool, ...deps.extraTools];
+    // A breakpoint on the last tool caches the tool definitions and, with the system prompt, the stable prefix.
+    tools[tools.length - 1] = { ...tools[tools.length - 1], cache_control: { type: 'ephemeral' } };
+    return { tools, betas: [versions.beta], version: versions.computer };
+  }
+
+  /**
+   * Asks the model for its next move. Appends the previous turn's tool results and the model's
+   * answer to the transcript and stores it; retrying this activity never duplicates a turn,
+   * because it always starts from the transcript the workflow recorded.
+   */
+  async function decideNextStep(input: DecideInput): Promise<ModelDecision> {
+    const transcript = await loadTranscript(input.transcriptRef);
+    const messages = [...transcript.messages];
+    if (input.transcriptRef === null) {
+      messages.push(firstUserMessage(input.prompt, input.screenshot));
+    } else {
+      if (input.toolResults.length === 0) throw ApplicationFailure.nonRetryable('A model turn needs the previous tool results', ErrorType.invalidTaskInput);
+      messages.push(toolResultsMessage(input.toolResults));
+    }
+
+    const { tools, betas, version } = buildTools(input);
+    const request: ModelRequest = {
+      model: input.model,
+      max_tokens: deps.maxTokens ?? 4096,
+      system: [{ type: 'text', text: deps.systemPrompt, cache_control: { type: 'ephemeral' } }],
+      tools,
+      messages: await toApiMessages({ version: 1, messages }, (ref) => deps.store.get(ref)),
+      betas,
+    };
+
+    const context = activityContext();
+    const heartbeat = context ? setInterval(() => context.heartbeat(), heartbeatEveryMs) : undefined;
+    let raw: unknown;
+    try {
+      raw = await deps.messages.create(request, context?.cancellationSignal ?? new AbortController().signal);
+    } catch (error) {
+      throw classifyModelError(error, input.model);
+    } finally {
+      if (heartbeat) clearInterval(heartbeat);
+    }
+
+    const parsed = modelResponseSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw ApplicationFailure.create({
+        type: ErrorType.modelOutput,
+        message: 'The model service answered with something that is not a message; retrying.',
+        details: [parsed.error.message],
+      });
+    }
+    const content = parsed.data.content as Array<Record<string, unknown>>;
+    messages.push({ role: 'assistant', content });
+    const transcriptRef = await deps.store.putJson({ version: 1, messages } satisfies StoredTranscript);
+
+    const toolUses: ToolUse[] = content
+      .filter((block) => block.type === 'tool_use')
+      .map((block) => ({ id: String(block.id), name: String(block.name), input: block.input }));
+    const text = content
+      .filter((block) => block.type === 'text')
+      .map((block) => String(block.text))
+      .join('\n')
+      .trim();
+    context?.log.info('model decided', {
+      toolUses: toolUses.map((use) => use.name),
+      stopReason: parsed.data.stop_reason ?? null,
+      cacheReadTokens: parsed.data.usage?.cache_read_input_tokens ?? 0,
+    });
+    return { transcriptRef, toolUses, text, stopReason: parsed.data.stop_reason ?? null, computerTool: version };
+  }
+
+  return { decideNextStep };
+}
+
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}

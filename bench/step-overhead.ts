@@ -1,0 +1,134 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { createDesktopActivities, type DesktopActivities } from '../activities/index.js';
+import type { MessagesPort } from '../activities/model/messages-port.js';
+import type { InputDevice, RawScreenImage, ScreenGrabber } from '../activities/ports.js';
+import { systemClock } from '../activities/ports.js';
+import { createContentStore } from '../activities/store/content-store.js';
+import { startTask } from '../cli/task.js';
+import { loadConfig } from '../common/config.js';
+import { desktopTaskQueue, type ScreenGeometry } from '../common/contract.js';
+import { startTestTemporal } from '../test/helpers/temporal-server.js';
+import { connectClient, connectWorker } from '../worker/temporal-connection.js';
+import { percentile, type Benchmark, type BenchResult } from './bench-types.js';
+
+const STEPS = 40;
+const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** A model with no latency that moves the mouse `steps` times, then ends; records when it was asked. */
+function instantModel(steps: number): MessagesPort & { askedAt: number[] } {
+  const askedAt: number[] = [];
+  return {
+    askedAt,
+    async create() {
+      askedAt.push(performance.now());
+      const done = askedAt.length > steps;
+      return {
+        content: done
+          ? [{ type: 'text', text: 'done' }]
+          : [{ type: 'tool_use', id: `toolu_${askedAt.length}`, name: 'computer', input: { action: 'mouse_move', coordinate: [5, 5] } }],
+        stop_reason: done ? 'end_turn' : 'tool_use',
+      };
+    },
+  };
+}
+
+const stillScreen: ScreenGrabber = {
+  async grab(): Promise<RawScreenImage> {
+    return { data: Buffer.alloc(1280 * 800 * 4, 90), width: 1280, height: 800, channels: 4, colorOrder: 'BGR' };
+  },
+  async logicalSize() {
+    return { width: 1280, height: 800 };
+  },
+};
+
+const noInput: InputDevice = {
+  moveMouse: async () => {},
+  mousePosition: async () => ({ x: 0, y: 0 }),
+  pressButton: async () => {},
+  releaseButton: async () => {},
+  click: async () => {},
+  scroll: async () => {},
+  pressKey: async () => {},
+  releaseKey: async () => {},
+  typeText: async () => {},
+};
+
+function stepDurations(askedAt: number[]): number[] {
+  return askedAt.slice(2).map((time, index) => time - askedAt[index + 1]!);
+}
+
+/** The same steps as the workflow, called one after another in this process. */
+async function plainLoop(activities: DesktopActivities, model: string): Promise<void> {
+  let shot = await activities.takeScreenshot({ model });
+  let decision = await activities.decideNextStep({ model, prompt: 'bench', transcriptRef: null, toolResults: [], screenshot: { ref: shot.imageRef, mediaType: shot.mediaType }, geometry: shot.geometry });
+  while (decision.toolUses.length > 0) {
+    const geometry: ScreenGeometry = shot.geometry;
+    const results = [];
+    for (const use of decision.toolUses) {
+      results.push(await activities.performComputerAction({ toolUseId: use.id, input: use.input, geometry, toolVersion: decision.computerTool }));
+    }
+    shot = await activities.takeScreenshot({ model });
+    results[results.length - 1] = { ...results.at(-1)!, imageRef: shot.imageRef, imageMediaType: shot.mediaType };
+    decision = await activities.decideNextStep({ model, prompt: 'bench', transcriptRef: decision.transcriptRef, toolResults: results, geometry: shot.geometry });
+  }
+}
+
+export const stepOverheadBenchmark: Benchmark = {
+  name: 'step-overhead',
+  async run(): Promise<BenchResult[]> {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-bench-steps-'));
+    const temporal = await startTestTemporal({ home });
+    const config = loadConfig({ DISPATCH_HOME: home, DISPATCH_TEMPORAL_PORT: String(temporal.port), DISPATCH_TEMPORAL_UI_PORT: String(temporal.uiPort) });
+    const client = await connectClient(config.temporal);
+    const connection = await connectWorker(config.temporal);
+    const build = (messages: MessagesPort) =>
+      createDesktopActivities({
+        client,
+        grabber: stillScreen,
+        input: noInput,
+        clock: systemClock,
+        store: createContentStore(path.join(home, 'blobs')),
+        messages,
+        defaultModel: config.model,
+        roots: [path.join(home, 'files')],
+        trashDir: path.join(home, 'trash'),
+        journalDir: path.join(home, 'journal'),
+        platform: 'bench',
+      });
+    try {
+      const plainModel = instantModel(STEPS);
+      await plainLoop(build(plainModel), config.model);
+
+      const engineModel = instantModel(STEPS);
+      const desktopId = 'bench';
+      const worker = await Worker.create({ connection, taskQueue: desktopTaskQueue(desktopId), workflowsPath: WORKFLOWS_PATH, activities: build(engineModel) });
+      await worker.runUntil(async () => {
+        const taskId = await startTask(client, config, { prompt: 'bench', desktopId, maxSteps: STEPS + 5 });
+        await client.workflow.getHandle(taskId).result();
+      });
+
+      const plain = percentile(stepDurations(plainModel.askedAt), 50);
+      const engine = percentile(stepDurations(engineModel.askedAt), 50);
+      return [
+        {
+          name: 'step_overhead_ms_p50',
+          value: Math.max(0, engine - plain),
+          unit: 'ms',
+          better: 'lower',
+          goal: 30,
+          samples: STEPS - 1,
+          note: `per step: ${engine.toFixed(1)} ms as a Temporal workflow vs ${plain.toFixed(1)} ms in a plain loop (same activities, instant model, no-op input)`,
+        },
+      ];
+    } finally {
+      await connection.close();
+      await client.connection.close();
+      await temporal.stop();
+      await rm(home, { recursive: true, force: true });
+    }
+  },
+};

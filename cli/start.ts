@@ -1,0 +1,68 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { DispatchConfig } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
+import { resolveDesktopId } from '../worker/desktop-id.js';
+import { startDevServer, type DevServer } from '../worker/dev-server.js';
+import { findTemporalCli } from '../worker/temporal-cli.js';
+import { superviseWorker } from './supervisor.js';
+
+/**
+ * `opendispatch start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS points
+ * elsewhere) and the desktop worker, as one supervised process tree. Ctrl+C stops both cleanly;
+ * the next start finds every task where it was, because the server's state is a SQLite file in
+ * the data folder.
+ */
+export async function runStart(config: Readonly<DispatchConfig>, logger: Logger): Promise<void> {
+  await mkdir(config.paths.logs, { recursive: true });
+  const desktopId = await resolveDesktopId({ configured: config.desktopId, home: config.home });
+  const env: NodeJS.ProcessEnv = { ...process.env, DISPATCH_HOME: config.home, DISPATCH_DESKTOP_ID: desktopId };
+
+  let server: DevServer | undefined;
+  if (config.temporal.kind === 'embedded') {
+    const cli = await findTemporalCli({ explicit: config.temporalCli, binDir: config.paths.bin });
+    server = await startDevServer({
+      cli,
+      port: config.temporal.port,
+      uiPort: config.temporal.uiPort,
+      databaseFile: config.temporal.databaseFile,
+      namespace: config.temporal.namespace,
+      logFile: path.join(config.paths.logs, 'temporal.log'),
+      logger,
+    });
+  }
+
+  const worker = superviseWorker({ env, logger, onOutput: (chunk) => process.stderr.write(chunk) });
+
+  const ui = server ? server.uiUrl : 'your Temporal cluster\'s Web UI';
+  process.stdout.write(
+    [
+      `OpenDispatch is running for desktop "${desktopId}" (data: ${config.home}).`,
+      `  Temporal:        ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+      `  Temporal Web UI: ${ui}`,
+      `  Start a task:    npm run task -- "what you want done"`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  await new Promise<void>((resolve) => {
+    const stop = async (): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write('Stopping OpenDispatch…\n');
+      await worker.stop();
+      await server?.stop();
+      resolve();
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+    void server?.exited.then((code) => {
+      if (stopping) return;
+      logger.error('the Temporal dev server exited unexpectedly; stopping', { code });
+      process.exitCode = 1;
+      void stop();
+    });
+  });
+}

@@ -1,0 +1,165 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_MAX_STEPS } from './contract.js';
+
+/** The model used when DISPATCH_MODEL is unset. */
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/**
+ * Every setting OpenDispatch reads from the environment, validated once at start-up. Temporal
+ * settings use Temporal's own variable names so existing Temporal tooling and docs apply.
+ */
+const environmentSchema = z.object({
+  DISPATCH_HOME: optionalText,
+  DISPATCH_ROOTS: optionalText,
+  DISPATCH_DESKTOP_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'use letters, digits, dot, dash or underscore (at most 63)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DISPATCH_MODEL: optionalText,
+  DISPATCH_MAX_STEPS: z.coerce.number().int().min(1).max(10_000).optional(),
+  DISPATCH_COMPUTER_TOOL: z.enum(['computer_20250124', 'computer_20251124']).optional(),
+  DISPATCH_TEMPORAL_PORT: port.default(7233),
+  DISPATCH_TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: optionalText,
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0']).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_CLI: optionalText,
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: optionalText,
+  DISPLAY: optionalText,
+});
+
+export interface TemporalTlsConfig {
+  clientCertPath?: string;
+  clientKeyPath?: string;
+  serverCaCertPath?: string;
+  serverName?: string;
+}
+
+/** Where Temporal is: the embedded dev server this process starts, or an external cluster. */
+export type TemporalTarget =
+  | { kind: 'embedded'; address: string; port: number; uiPort: number; namespace: string; databaseFile: string }
+  | { kind: 'external'; address: string; namespace: string; apiKey?: string; tls?: TemporalTlsConfig | true };
+
+export interface DispatchConfig {
+  home: string;
+  roots: string[];
+  /** Stable across restarts; names the desktop's task queue. Absent: derived by `resolveDesktopId`. */
+  desktopId?: string;
+  model: string;
+  maxSteps: number;
+  computerToolOverride?: 'computer_20250124' | 'computer_20251124';
+  temporal: TemporalTarget;
+  temporalCli?: string;
+  anthropic: { apiKey?: string; baseURL?: string };
+  display?: string;
+  paths: {
+    blobs: string;
+    journal: string;
+    trash: string;
+    logs: string;
+    bin: string;
+  };
+}
+
+/** A configuration problem a person must fix before OpenDispatch can start. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function expandHome(value: string): string {
+  return value === '~' || value.startsWith('~/') ? path.join(os.homedir(), value.slice(1)) : value;
+}
+
+/**
+ * Parses the environment into a frozen configuration. Misconfiguration fails here, at start-up,
+ * with every offending variable named, not later in the middle of a task.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readonly<DispatchConfig> {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  const home = path.resolve(expandHome(env.DISPATCH_HOME ?? '~/.opendispatch'));
+  const roots = (env.DISPATCH_ROOTS ?? path.join(home, 'files'))
+    .split(path.delimiter)
+    .map((root) => root.trim())
+    .filter((root) => root !== '')
+    .map((root) => path.resolve(expandHome(root)));
+  if (roots.length === 0) throw new ConfigError('DISPATCH_ROOTS names no folder');
+
+  const namespace = env.TEMPORAL_NAMESPACE ?? 'default';
+  const tlsFiles: TemporalTlsConfig = {
+    clientCertPath: env.TEMPORAL_TLS_CLIENT_CERT_PATH,
+    clientKeyPath: env.TEMPORAL_TLS_CLIENT_KEY_PATH,
+    serverCaCertPath: env.TEMPORAL_TLS_SERVER_CA_CERT_PATH,
+    serverName: env.TEMPORAL_TLS_SERVER_NAME,
+  };
+  const anyTlsFile = Object.values(tlsFiles).some((value) => value !== undefined);
+  if (Boolean(tlsFiles.clientCertPath) !== Boolean(tlsFiles.clientKeyPath)) {
+    throw new ConfigError('TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH go together');
+  }
+  const tlsWanted = env.TEMPORAL_TLS === 'true' || env.TEMPORAL_TLS === '1' || anyTlsFile || Boolean(env.TEMPORAL_API_KEY);
+  const tlsRefused = env.TEMPORAL_TLS === 'false' || env.TEMPORAL_TLS === '0';
+
+  const temporal: TemporalTarget = env.TEMPORAL_ADDRESS
+    ? {
+        kind: 'external',
+        address: env.TEMPORAL_ADDRESS,
+        namespace,
+        apiKey: env.TEMPORAL_API_KEY,
+        tls: tlsRefused || !tlsWanted ? undefined : anyTlsFile ? tlsFiles : true,
+      }
+    : {
+        kind: 'embedded',
+        address: `127.0.0.1:${env.DISPATCH_TEMPORAL_PORT}`,
+        port: env.DISPATCH_TEMPORAL_PORT,
+        uiPort: env.DISPATCH_TEMPORAL_UI_PORT,
+        namespace,
+        databaseFile: path.join(home, 'temporal.sqlite'),
+      };
+  if (temporal.kind === 'embedded' && temporal.port === temporal.uiPort) {
+    throw new ConfigError('DISPATCH_TEMPORAL_PORT and DISPATCH_TEMPORAL_UI_PORT must differ');
+  }
+
+  return Object.freeze({
+    home,
+    roots,
+    desktopId: env.DISPATCH_DESKTOP_ID,
+    model: env.DISPATCH_MODEL ?? DEFAULT_MODEL,
+    maxSteps: env.DISPATCH_MAX_STEPS ?? DEFAULT_MAX_STEPS,
+    computerToolOverride: env.DISPATCH_COMPUTER_TOOL,
+    temporal,
+    temporalCli: env.TEMPORAL_CLI,
+    anthropic: { apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL },
+    display: env.DISPLAY,
+    paths: {
+      blobs: path.join(home, 'blobs'),
+      journal: path.join(home, 'journal'),
+      trash: path.join(home, 'trash'),
+      logs: path.join(home, 'logs'),
+      bin: path.join(home, 'bin'),
+    },
+  });
+}

@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { loadConfig, type DispatchConfig } from '../../common/config.js';
+import { connectClient } from '../../worker/temporal-connection.js';
+import { startFakeMessagesApi, type FakeMessagesApi } from './fake-messages-api.js';
+import { startTestTemporal, type TestTemporal } from './temporal-server.js';
+import { startXDisplay } from './x-display.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A desktop worker running as its own process, exactly as `npm start` runs it. */
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** SIGKILL: the crash case. */
+  kill(): Promise<void>;
+  /** SIGTERM: the clean shutdown case. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole desktop side, real: an X display with a window manager, a Temporal dev server on a
+ * SQLite file, the fake Messages API on loopback, and worker processes. Each test file gets its
+ * own, with a unique desktop id (and so task queue) and data folder.
+ */
+export interface DesktopStack {
+  home: string;
+  roots: string[];
+  desktopId: string;
+  display: string;
+  displayEnv: NodeJS.ProcessEnv;
+  env: NodeJS.ProcessEnv;
+  config: Readonly<DispatchConfig>;
+  temporal: TestTemporal;
+  model: FakeMessagesApi;
+  client: Client;
+  startWorker(): Promise<WorkerProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startDesktopStack(options: { width?: number; height?: number; model?: string } = {}): Promise<DesktopStack> {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-stack-'));
+  const roots = [path.join(home, 'granted')];
+  await mkdir(roots[0]!, { recursive: true });
+  const x = await startXDisplay({ width: options.width ?? 1280, height: options.height ?? 800 });
+  const temporal = await startTestTemporal({ home });
+  const model = await startFakeMessagesApi();
+  const desktopId = `test-${randomUUID().slice(0, 8)}`;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LANG: 'C.UTF-8',
+    DISPLAY: x.display,
+    DISPATCH_HOME: home,
+    DISPATCH_ROOTS: roots.join(path.delimiter),
+    DISPATCH_DESKTOP_ID: desktopId,
+    DISPATCH_MODEL: options.model ?? 'claude-sonnet-4-6',
+    DISPATCH_TEMPORAL_PORT: String(temporal.port),
+    DISPATCH_TEMPORAL_UI_PORT: String(temporal.uiPort),
+    ANTHROPIC_API_KEY: 'sk-ant-test-key',
+    ANTHROPIC_BASE_URL: model.baseURL,
+  };
+  const config = loadConfig(env);
+  const client = await connectClient(config.temporal);
+  const workers: WorkerProcess[] = [];
+
+  const startWorker = async (): Promise<WorkerProcess> => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'worker/main.ts')], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const worker: WorkerProcess = {
+      child,
+      output: () => output,
+      async kill() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        await exited;
+      },
+      async stop() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        await exited;
+      },
+    };
+    workers.push(worker);
+    // Ready once it polls: wait for the log line that says so.
+    const deadline = Date.now() + 60_000;
+    while (!output.includes('desktop worker polling')) {
+      if (child.exitCode !== null) throw new Error(`worker exited while starting:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`worker did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return worker;
+  };
+
+  return {
+    home,
+    roots,
+    desktopId,
+    display: x.display,
+    displayEnv: x.env,
+    env,
+    config,
+    temporal,
+    model,
+    client,
+    startWorker,
+    async stop() {
+      await Promise.all(workers.map((worker) => worker.kill()));
+      await client.connection.close();
+      await model.close();
+      await temporal.stop();
+      await x.stop();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computer, endTurn, imagesIn, lastToolResults, type RecordedRequest } from '../helpers/fake-messages-api.js';
+import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
+import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+function advertisedSize(request: RecordedRequest): { width: number; height: number } {
+  const tool = request.body.tools.find((entry) => entry.name === 'computer')!;
+  return { width: Number(tool.display_width_px), height: Number(tool.display_height_px) };
+}
+
+/** Runs the project's CLI the way a person would, collecting what it prints. */
+function runCli(stack: DesktopStack, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), ...args], { env: stack.env, cwd: REPO });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function onlyTask(stack: DesktopStack): Promise<{ workflowId: string }> {
+  const found: Array<{ workflowId: string }> = [];
+  for await (const execution of stack.client.workflow.list({ query: `WorkflowType = 'agentTask'` })) found.push(execution);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('a task given on the command line is carried out on the desktop', () => {
+  let stack: DesktopStack;
+  let worker: WorkerProcess;
+  let notesFile: string;
+
+  beforeAll(async () => {
+    stack = await startDesktopStack({ width: 1920, height: 1080 });
+    notesFile = path.join(stack.roots[0]!, 'typed.txt');
+    await launchApp(stack.display, 'xterm', ['-geometry', '80x24+400+300', '-T', 'notes', '-e', 'sh', '-c', `cat > '${notesFile}'`]);
+    await waitForWindow(stack.display, '^notes$');
+    worker = await stack.startWorker();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('clicks into the app, types, and reports the model\'s summary, following every step in the terminal', async () => {
+    const windowGeometry = await xdotool(stack.display, 'search', '--name', '^notes$', 'getwindowgeometry', '--shell');
+    const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(windowGeometry)![1]);
+    const centre = { x: value('X') + value('WIDTH') / 2, y: value('Y') + value('HEIGHT') / 2 };
+
+    stack.model.enqueue(
+      (request) => {
+        const image = advertisedSize(request);
+        return computer({ action: 'left_click', coordinate: [Math.round((centre.x * image.width) / 1920), Math.round((centre.y * image.height) / 1080)] });
+      },
+      computer({ action: 'type', text: 'Q3 revenue: $1,204 (+8%) — résumé ✓\n' }),
+      computer({ action: 'key', text: 'ctrl+d' }),
+      endTurn('Typed the Q3 summary into notes.'),
+    );
+
+    const run = await runCli(stack, ['task', 'put the Q3 numbers into notes']);
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/left click at/);
+    expect(run.stdout).toMatch(/type \d+ characters/);
+    expect(run.stdout).toMatch(/Done after 4 steps: Typed the Q3 summary into notes\./);
+
+    expect(await readFile(notesFile, 'utf8')).toBe('Q3 revenue: $1,204 (+8%) — résumé ✓\n');
+  });
+
+  it('shows the model screenshots of exactly the advertised size, and keeps them out of workflow history', async () => {
+    const requests = stack.model.requests;
+    expect(requests).toHaveLength(4);
+    const size = advertisedSize(requests[0]!);
+    expect(size).toEqual({ width: 1456, height: 819 });
+    for (const request of requests) {
+      const images = imagesIn(request);
+      expect(images.length).toBeGreaterThan(0);
+      const metadata = await sharp(Buffer.from(images.at(-1)!.data, 'base64')).metadata();
+      expect({ width: metadata.width, height: metadata.height }).toEqual(size);
+      expect(request.headers['anthropic-beta']).toContain('computer-use-2025-11-24');
+      expect(request.headers['x-stainless-retry-count']).toBe('0');
+    }
+    for (const request of requests.slice(1)) expect(lastToolResults(request).every((result) => !result.is_error)).toBe(true);
+
+    const task = await onlyTask(stack);
+    const history = JSON.stringify(await stack.client.workflow.getHandle(task!.workflowId).fetchHistory());
+    expect(history.length).toBeLessThan(200_000);
+    expect(history).not.toMatch(/iVBORw0KGgo|\/9j\/4/);
+  });
+
+  it('shows each task in the Temporal Web UI with its prompt as summary and its last step as details', async () => {
+    const task = await onlyTask(stack);
+    const handle = stack.client.workflow.getHandle(task!.workflowId);
+    const description = await handle.describe();
+    expect(await description.staticSummary()).toBe('put the Q3 numbers into notes');
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toMatch(/Done/);
+    expect(worker.output()).not.toMatch(/sk-ant-test-key/);
+  });
+});

@@ -1,0 +1,57 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTask } from '../../cli/task.js';
+import { apiError, computer, endTurn, lastToolResults } from '../helpers/fake-messages-api.js';
+import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
+
+describe('when the model service misbehaves', () => {
+  let stack: DesktopStack;
+
+  beforeAll(async () => {
+    stack = await startDesktopStack();
+    await stack.startWorker();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('rides out an outage of three 529s, waiting as long as retry-after asks, and finishes', async () => {
+    const overloaded = () => apiError(529, 'overloaded_error', 'Overloaded', { 'retry-after': '0.2' });
+    stack.model.enqueue(overloaded(), overloaded(), overloaded(), computer({ action: 'wait', duration: 0.1 }), endTurn('Waited.'));
+    const taskId = await startTask(stack.client, stack.config, { prompt: 'wait a moment', desktopId: stack.desktopId });
+    const result = await stack.client.workflow.getHandle(taskId).result();
+    expect(result).toMatchObject({ reason: 'completed', text: 'Waited.', steps: 2 });
+    expect(stack.model.requests).toHaveLength(5);
+  });
+
+  it('fails the task at once, with a reason a person understands, when the API key is refused', async () => {
+    const before = stack.model.requests.length;
+    stack.model.enqueue(apiError(401, 'authentication_error', 'invalid x-api-key'));
+    const taskId = await startTask(stack.client, stack.config, { prompt: 'anything', desktopId: stack.desktopId });
+    const failure = await stack.client.workflow.getHandle(taskId).result().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause as { message: string; type?: string; cause?: { message: string; type?: string } };
+    const applicationFailure = cause.cause ?? cause;
+    expect(applicationFailure.message).toMatch(/The API key was refused/);
+    expect(applicationFailure.type).toBe('ModelAuthError');
+    expect(stack.model.requests.length - before).toBe(1);
+  });
+
+  it('tells the model, instead of crashing, when it calls a tool that does not exist or sends a malformed action', async () => {
+    const before = stack.model.requests.length;
+    stack.model.enqueue(
+      { body: { type: 'message', role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_x', name: 'bash', input: { command: 'ls' } }], stop_reason: 'tool_use' } },
+      computer({ action: 'left_click', coordinate: [5_000, 5] }),
+      computer({ action: 'teleport' }),
+      endTurn('Gave up politely.'),
+    );
+    const taskId = await startTask(stack.client, stack.config, { prompt: 'try odd things', desktopId: stack.desktopId });
+    expect(await stack.client.workflow.getHandle(taskId).result()).toMatchObject({ reason: 'completed' });
+    const errors = stack.model.requests.slice(before + 1).map((request) => JSON.stringify(lastToolResults(request)));
+    expect(errors[0]).toMatch(/"is_error":true/);
+    expect(errors[0]).toMatch(/no tool named \\"bash\\"/);
+    expect(errors[1]).toMatch(/outside the screen/);
+    expect(errors[2]).toMatch(/"is_error":true/);
+  });
+});

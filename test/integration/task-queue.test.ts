@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTask } from '../../cli/task.js';
+import { screenLockStateQuery, screenLockWorkflowId, taskStatusQuery, type TaskStatus } from '../../common/contract.js';
+import { computer, endTurn, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
+import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+function promptOf(request: RecordedRequest): string {
+  return String(request.body.messages[0]!.content[0]!.text);
+}
+
+async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch(() => undefined);
+    if (value !== undefined && accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('several tasks for one desktop', () => {
+  let stack: DesktopStack;
+
+  beforeAll(async () => {
+    stack = await startDesktopStack();
+    await stack.startWorker();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('run one at a time in the order they were given, and a queued task shows its place in line', async () => {
+    const firstThinks = deferred();
+    stack.model.enqueue(
+      { ...computer({ action: 'mouse_move', coordinate: [10, 10] }), after: firstThinks.promise },
+      endTurn('first done'),
+      computer({ action: 'mouse_move', coordinate: [20, 20] }),
+      endTurn('second done'),
+      endTurn('third done'),
+    );
+    const before = stack.model.requests.length;
+    const first = await startTask(stack.client, stack.config, { prompt: 'first task', desktopId: stack.desktopId });
+    await stack.model.waitForRequest(before + 1);
+    const second = await startTask(stack.client, stack.config, { prompt: 'second task', desktopId: stack.desktopId });
+    const third = await startTask(stack.client, stack.config, { prompt: 'third task', desktopId: stack.desktopId });
+
+    const status = (taskId: string) => stack.client.workflow.getHandle(taskId).query(taskStatusQuery);
+    expect(await eventually(() => status(second), (value: TaskStatus) => value.queuePosition === 1)).toMatchObject({ phase: 'queued' });
+    expect(await eventually(() => status(third), (value: TaskStatus) => value.queuePosition === 2)).toMatchObject({ phase: 'queued' });
+    expect(await status(first)).toMatchObject({ phase: 'running', queuePosition: 0 });
+
+    firstThinks.resolve();
+    for (const taskId of [first, second, third]) await stack.client.workflow.getHandle(taskId).result();
+
+    const order = stack.model.requests.slice(before).map(promptOf);
+    expect(order).toEqual(['first task', 'first task', 'second task', 'second task', 'third task']);
+    const lock = await stack.client.workflow.getHandle(screenLockWorkflowId(stack.desktopId)).query(screenLockStateQuery);
+    expect(lock).toEqual({ holder: null, waiting: [] });
+  });
+
+  it('a cancelled task stops between actions: the action under way finishes and nothing after it runs', async () => {
+    const before = stack.model.requests.length;
+    stack.model.enqueue(
+      toolUseReply({ name: 'computer', input: { action: 'wait', duration: 2 } }, { name: 'computer', input: { action: 'mouse_move', coordinate: [300, 300] } }),
+      endTurn('should never be asked'),
+    );
+    const taskId = await startTask(stack.client, stack.config, { prompt: 'slow task', desktopId: stack.desktopId });
+    const handle = stack.client.workflow.getHandle(taskId);
+    await eventually(() => handle.query(taskStatusQuery), (value) => /wait 2 s/.test(value.currentStep));
+    await handle.cancel();
+    expect(await handle.result()).toMatchObject({ reason: 'cancelled' });
+    const status = await handle.query(taskStatusQuery);
+    expect(status.recentSteps.map((step) => step.description)).toEqual(['wait 2 s']);
+    expect(stack.model.requests.length - before).toBe(1);
+    expect(stack.model.drain()).toHaveLength(1);
+  });
+
+  it('a task cancelled while queued leaves the line and never reaches the model', async () => {
+    const holderThinks = deferred();
+    stack.model.enqueue({ ...endTurn('holder done'), after: holderThinks.promise });
+    const before = stack.model.requests.length;
+    const holder = await startTask(stack.client, stack.config, { prompt: 'holder', desktopId: stack.desktopId });
+    await stack.model.waitForRequest(before + 1);
+    const queued = await startTask(stack.client, stack.config, { prompt: 'queued then cancelled', desktopId: stack.desktopId });
+    const queuedHandle = stack.client.workflow.getHandle(queued);
+    await eventually(() => queuedHandle.query(taskStatusQuery), (value) => value.queuePosition === 1);
+    await queuedHandle.cancel();
+    expect(await queuedHandle.result()).toMatchObject({ reason: 'cancelled', steps: 0 });
+    holderThinks.resolve();
+    await stack.client.workflow.getHandle(holder).result();
+    expect(stack.model.requests.slice(before).map(promptOf)).toEqual(['holder']);
+  });
+});
+

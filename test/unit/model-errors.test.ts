@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ModelApiError } from '../../activities/model/messages-port.js';
+import { classifyModelError } from '../../activities/model/model-errors.js';
+
+describe('what a failed model call does to the task', () => {
+  it('a refused API key fails the task at once with words a person understands', () => {
+    const failure = classifyModelError(new ModelApiError('invalid x-api-key', 401, undefined), 'claude-sonnet-4-6');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.type).toBe('ModelAuthError');
+    expect(failure.message).toMatch(/API key was refused/);
+  });
+
+  it.each([400, 403, 404])('a %i is not retried', (status) => {
+    expect(classifyModelError(new ModelApiError('no', status, undefined), 'm').nonRetryable).toBe(true);
+  });
+
+  it.each([429, 500, 503, 529])('a %i is retried, after the delay the service asked for', (status) => {
+    const failure = classifyModelError(new ModelApiError('overloaded', status, 1500), 'm');
+    expect(failure.nonRetryable).toBe(false);
+    expect(failure.nextRetryDelay).toBe(1500);
+  });
+
+  it('a broken connection is retried', () => {
+    const failure = classifyModelError(new ModelApiError('ECONNRESET', undefined, undefined), 'm');
+    expect(failure.nonRetryable).toBe(false);
+    expect(classifyModelError(new Error('socket hang up'), 'm').nonRetryable).toBe(false);
+  });
+});

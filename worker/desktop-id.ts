@@ -1,0 +1,31 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+const VALID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** Makes a host name usable as a desktop id (and so in a task queue name). */
+export function desktopIdFromHostname(hostname: string): string {
+  const cleaned = hostname.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63);
+  return VALID.test(cleaned) ? cleaned : 'desktop';
+}
+
+/**
+ * The desktop's id: DISPATCH_DESKTOP_ID when set, otherwise the one recorded in the data folder
+ * on first start (from the host name). Recording it keeps the task queue, and so every queued
+ * task, stable even if the machine is renamed later.
+ */
+export async function resolveDesktopId(options: { configured?: string; home: string }): Promise<string> {
+  if (options.configured) return options.configured;
+  const file = path.join(options.home, 'desktop-id');
+  try {
+    const recorded = (await readFile(file, 'utf8')).trim();
+    if (VALID.test(recorded)) return recorded;
+  } catch {
+    // First start: record one below.
+  }
+  const id = desktopIdFromHostname(os.hostname());
+  await mkdir(options.home, { recursive: true });
+  await writeFile(file, `${id}\n`);
+  return id;
+}

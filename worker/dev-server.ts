@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../common/logger.js';
+
+/** A running embedded Temporal dev server, persisted to a SQLite file. */
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  pid: number;
+  /** Resolves with the exit code when the server process ends, for whatever reason. */
+  exited: Promise<number | null>;
+  /** Stops the server gracefully (SIGTERM, then SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface DevServerOptions {
+  cli: string;
+  port: number;
+  uiPort: number;
+  databaseFile: string;
+  namespace: string;
+  logFile: string;
+  logger: Logger;
+  startTimeoutMs?: number;
+}
+
+/** A port taken by another program: the server would fail to bind, so say so plainly first. */
+export class PortInUseError extends Error {
+  constructor(port: number, variable: string) {
+    super(`Port ${port} is already in use on 127.0.0.1. Stop what uses it, or choose another port with ${variable}.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts `temporal server start-dev` on loopback with its state in `databaseFile`, so tasks
+ * survive a restart of OpenDispatch or of the machine. Resolves once the frontend accepts
+ * connections; rejects if the server exits first or does not come up in time.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  if (await portAnswers(options.port)) throw new PortInUseError(options.port, 'DISPATCH_TEMPORAL_PORT');
+  if (await portAnswers(options.uiPort)) throw new PortInUseError(options.uiPort, 'DISPATCH_TEMPORAL_UI_PORT');
+  await mkdir(path.dirname(options.databaseFile), { recursive: true });
+  await mkdir(path.dirname(options.logFile), { recursive: true });
+
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    options.databaseFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--log-level',
+    'warn',
+  ];
+  if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+  const spawned = await new Promise<boolean>((resolve) => {
+    child.once('spawn', () => resolve(true));
+    child.once('error', () => resolve(false));
+  });
+  if (!spawned || child.pid === undefined) throw new Error(`Could not run the Temporal CLI at ${options.cli}`);
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  let ended = false;
+  void exited.then(() => (ended = true));
+  while (!(await portAnswers(options.port))) {
+    if (ended) throw new Error(`The Temporal dev server exited while starting; see ${options.logFile}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`The Temporal dev server did not start within ${options.startTimeoutMs ?? 60_000} ms; see ${options.logFile}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  const pid = child.pid;
+  return {
+    address: `127.0.0.1:${options.port}`,
+    uiUrl: `http://127.0.0.1:${options.uiPort}`,
+    pid,
+    exited,
+    async stop(graceMs = 10_000) {
+      if (ended) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+      log.end();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { loadConfig } from '../common/config.js';
+import { createLogger } from '../common/logger.js';
+import { createDesktopWorker } from './desktop-worker.js';
+import { resolveDesktopId } from './desktop-id.js';
+import { connectClient, connectWorker } from './temporal-connection.js';
+
+/**
+ * The desktop worker as its own process, so the supervisor (`opendispatch start`) can restart it
+ * after a crash without touching the Temporal server. SIGINT/SIGTERM shut it down cleanly:
+ * running activities get the grace time to finish, then the process exits.
+ */
+async function main(): Promise<void> {
+  const logger = createLogger('worker');
+  const config = loadConfig();
+  const desktopId = await resolveDesktopId({ configured: config.desktopId, home: config.home });
+  const connection = await connectWorker(config.temporal);
+  const client = await connectClient(config.temporal);
+  const { worker, keepAwake } = await createDesktopWorker({ config, desktopId, connection, client, logger });
+
+  const shutdown = (): void => worker.shutdown();
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  logger.info('desktop worker polling', { desktopId, taskQueue: `desktop-${desktopId}`, namespace: config.temporal.namespace });
+  try {
+    await worker.run();
+  } finally {
+    keepAwake.stop();
+    await connection.close();
+    await client.connection.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
