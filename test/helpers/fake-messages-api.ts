@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 /** A request the agent sent, as the fake received it. */
 export interface RecordedRequest {
   path: string;
+  /** When it arrived, in ms of the test process's clock. */
+  receivedAt: number;
   headers: http.IncomingHttpHeaders;
   body: {
     model: string;
@@ -100,7 +102,7 @@ export async function startFakeMessagesApi(): Promise<FakeMessagesApi> {
           res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'not JSON' } }));
           return;
         }
-        const recorded: RecordedRequest = { path: req.url ?? '', headers: req.headers, body };
+        const recorded: RecordedRequest = { path: req.url ?? '', receivedAt: Date.now(), headers: req.headers, body };
         requests.push(recorded);
         for (const waiter of waiters.filter((entry) => entry.count <= requests.length)) {
           waiters.splice(waiters.indexOf(waiter), 1);

@@ -17,12 +17,15 @@ describe('when the model service misbehaves', () => {
   });
 
   it('rides out an outage of three 529s, waiting as long as retry-after asks, and finishes', async () => {
-    const overloaded = () => apiError(529, 'overloaded_error', 'Overloaded', { 'retry-after': '0.2' });
+    const overloaded = () => apiError(529, 'overloaded_error', 'Overloaded', { 'retry-after': '1.5' });
+    const before = stack.model.requests.length;
     stack.model.enqueue(overloaded(), overloaded(), overloaded(), computer({ action: 'wait', duration: 0.1 }), endTurn('Waited.'));
     const taskId = await startTask(stack.client, stack.config, { prompt: 'wait a moment', desktopId: stack.desktopId });
     const result = await stack.client.workflow.getHandle(taskId).result();
     expect(result).toMatchObject({ reason: 'completed', text: 'Waited.', steps: 2 });
-    expect(stack.model.requests).toHaveLength(5);
+    const requests = stack.model.requests.slice(before);
+    expect(requests).toHaveLength(5);
+    for (const index of [1, 2, 3]) expect(requests[index]!.receivedAt - requests[index - 1]!.receivedAt).toBeGreaterThanOrEqual(1450);
   });
 
   it('fails the task at once, with a reason a person understands, when the API key is refused', async () => {
@@ -36,6 +39,20 @@ describe('when the model service misbehaves', () => {
     expect(applicationFailure.message).toMatch(/The API key was refused/);
     expect(applicationFailure.type).toBe('ModelAuthError');
     expect(stack.model.requests.length - before).toBe(1);
+
+    // The person fixes the key and resets the task in the Web UI: it runs again, from the start.
+    stack.model.enqueue(endTurn('Done with a working key.'));
+    const handle = stack.client.workflow.getHandle(taskId);
+    const history = await handle.fetchHistory();
+    const firstTask = history.events!.find((event) => event.workflowTaskCompletedEventAttributes)!;
+    const { runId } = await stack.client.workflowService.resetWorkflowExecution({
+      namespace: stack.config.temporal.namespace,
+      workflowExecution: { workflowId: taskId },
+      workflowTaskFinishEventId: firstTask.eventId,
+      requestId: `reset-${taskId}`,
+      reason: 'API key fixed',
+    });
+    expect(await stack.client.workflow.getHandle(taskId, runId!).result()).toMatchObject({ reason: 'completed', text: 'Done with a working key.' });
   });
 
   it('tells the model, instead of crashing, when it calls a tool that does not exist or sends a malformed action', async () => {

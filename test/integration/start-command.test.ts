@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTask } from '../../cli/task.js';
+import { loadConfig } from '../../common/config.js';
+import { taskStatusQuery } from '../../common/contract.js';
+import { connectClient } from '../../worker/temporal-connection.js';
+import { computer, endTurn, startFakeMessagesApi, type FakeMessagesApi } from '../helpers/fake-messages-api.js';
+import { freePort } from '../helpers/temporal-server.js';
+import { startXDisplay, type XDisplay } from '../helpers/x-display.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  exited: Promise<number | null>;
+}
+
+async function runStart(env: NodeJS.ProcessEnv): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), 'start'], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 90_000;
+  while (!stdout.includes('Press Ctrl+C to stop.')) {
+    if (child.exitCode !== null) throw new Error(`start exited early:\n${stdout}\n${stderr}`);
+    if (Date.now() > deadline) throw new Error(`start did not come up:\n${stdout}\n${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, stdout: () => stdout, exited };
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('npm start', () => {
+  let x: XDisplay;
+  let model: FakeMessagesApi;
+  let env: NodeJS.ProcessEnv;
+  let running: Started | undefined;
+
+  beforeAll(async () => {
+    x = await startXDisplay({ width: 1280, height: 800 });
+    model = await startFakeMessagesApi();
+    const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-start-'));
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DISPLAY: x.display,
+      DISPATCH_HOME: home,
+      DISPATCH_TEMPORAL_PORT: String(await freePort()),
+      DISPATCH_TEMPORAL_UI_PORT: String(await freePort()),
+      ANTHROPIC_API_KEY: 'sk-ant-test-key',
+      ANTHROPIC_BASE_URL: model.baseURL,
+    };
+  });
+
+  afterAll(async () => {
+    running?.child.kill('SIGKILL');
+    await model?.close();
+    await x?.stop();
+  });
+
+  it('runs Temporal and the worker, stops cleanly on Ctrl+C, and the next start finds the task where it was', async () => {
+    const config = loadConfig(env);
+    running = await runStart(env);
+    expect(running.stdout()).toContain(`Temporal Web UI: http://127.0.0.1:${env.DISPATCH_TEMPORAL_UI_PORT}`);
+    const ui = await fetch(`http://127.0.0.1:${env.DISPATCH_TEMPORAL_UI_PORT}/`);
+    expect(ui.status).toBe(200);
+    const desktopId = /for desktop "([^"]+)"/.exec(running.stdout())![1]!;
+
+    let release!: () => void;
+    const thinking = new Promise<void>((resolve) => (release = resolve));
+    model.enqueue({ ...computer({ action: 'mouse_move', coordinate: [100, 100] }), after: thinking }, computer({ action: 'mouse_move', coordinate: [100, 100] }), endTurn('finished after a restart'));
+    let client = await connectClient(config.temporal);
+    const taskId = await startTask(client, config, { prompt: 'survive a restart', desktopId });
+    await model.waitForRequest(1);
+    await client.connection.close();
+
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+    release();
+    expect(await listening(Number(env.DISPATCH_TEMPORAL_PORT))).toBe(false);
+
+    running = await runStart(env);
+    expect(running.stdout()).toContain(`for desktop "${desktopId}"`);
+    client = await connectClient(config.temporal);
+    const handle = client.workflow.getHandle(taskId);
+    expect(await handle.result()).toMatchObject({ reason: 'completed', text: 'finished after a restart' });
+    expect((await handle.query(taskStatusQuery)).recentSteps.map((step) => step.description)).toEqual(['mouse move at (100, 100)']);
+    await client.connection.close();
+
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(0);
+  });
+});
