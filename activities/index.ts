@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { atMostOnce } from './input/at-most-once.js';
 import { createComputerActivities } from './input/computer-activity.js';
 import { createFileActivities } from './files/file-activity.js';
 import { fileManagerToolDefinition } from './files/file-manager.js';
@@ -13,6 +14,7 @@ import { imageLimitForModel } from './screen/image-limits.js';
 import { createScreenActivities } from './screen/screenshot-activity.js';
 import { createScreenLockActivities } from './screen-lock/lock-activities.js';
 import type { ContentStore } from './store/content-store.js';
+import { createToolCallJournal } from './store/tool-call-journal.js';
 
 /** How much of a file one `view` shows the model; the rest is a request away. */
 const TEXT_EDITOR_MAX_CHARACTERS = 60_000;
@@ -51,9 +53,11 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
     return capture;
   };
 
+  const computer = createComputerActivities({ input: deps.input, capture: captureFor(deps.defaultModel), clock: deps.clock });
+
   return {
     ...createScreenActivities({ captureFor }),
-    ...createComputerActivities({ input: deps.input, capture: captureFor(deps.defaultModel), clock: deps.clock }),
+    performComputerAction: atMostOnce(computer.performComputerAction, createToolCallJournal(deps.journalDir, deps.clock)),
     ...createFileActivities({ roots: deps.roots, trashDir: deps.trashDir, journalDir: deps.journalDir, maxCharacters: TEXT_EDITOR_MAX_CHARACTERS }),
     ...createModelActivities({
       messages: deps.messages,

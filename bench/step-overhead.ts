@@ -8,7 +8,7 @@ import type { MessagesPort } from '../activities/model/messages-port.js';
 import type { InputDevice, RawScreenImage, ScreenGrabber } from '../activities/ports.js';
 import { systemClock } from '../activities/ports.js';
 import { createContentStore } from '../activities/store/content-store.js';
-import { startTask } from '../cli/task.js';
+import { startTask } from '../common/task-starter.js';
 import { loadConfig } from '../common/config.js';
 import { desktopTaskQueue, type ScreenGeometry } from '../common/contract.js';
 import { startTestTemporal } from '../test/helpers/temporal-server.js';
@@ -69,7 +69,7 @@ async function plainLoop(activities: DesktopActivities, model: string): Promise<
     const geometry: ScreenGeometry = shot.geometry;
     const results = [];
     for (const use of decision.toolUses) {
-      results.push(await activities.performComputerAction({ toolUseId: use.id, input: use.input, geometry, toolVersion: decision.computerTool }));
+      results.push(await activities.performComputerAction({ taskId: 'plain-loop', toolUseId: use.id, input: use.input, geometry, toolVersion: decision.computerTool }));
     }
     shot = await activities.takeScreenshot({ model });
     results[results.length - 1] = { ...results.at(-1)!, imageRef: shot.imageRef, imageMediaType: shot.mediaType };

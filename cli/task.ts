@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { DispatchConfig } from '../common/config.js';
-import { desktopTaskQueue, taskStatusQuery, WorkflowType, type TaskInput, type TaskResult, type TaskStatus } from '../common/contract.js';
+import type { TaskMemo, TaskResult, TaskStatus } from '../common/contract.js';
+import { startTask } from '../common/task-starter.js';
 
 export interface TaskCommandOptions {
   prompt: string;
@@ -13,26 +13,9 @@ export interface TaskCommandOptions {
   write?: (line: string) => void;
 }
 
-/** Starts a task as a workflow whose id is the task id, with the prompt as its Web UI summary. */
-export async function startTask(client: Client, config: Readonly<DispatchConfig>, options: Omit<TaskCommandOptions, 'follow'>): Promise<string> {
-  const taskId = `task-${randomUUID()}`;
-  const input: TaskInput = {
-    prompt: options.prompt,
-    desktopId: options.desktopId,
-    model: options.model ?? config.model,
-    maxSteps: options.maxSteps ?? config.maxSteps,
-  };
-  await client.workflow.start(WorkflowType.agentTask, {
-    workflowId: taskId,
-    taskQueue: desktopTaskQueue(options.desktopId),
-    args: [input],
-    staticSummary: options.prompt.length > 200 ? `${options.prompt.slice(0, 199)}…` : options.prompt,
-  });
-  return taskId;
-}
-
 /**
- * Prints a task's steps as they happen until it ends, and returns its result. Follows the
+ * Prints a task's steps as they happen until it ends, and returns its result. Reads the progress
+ * the workflow publishes in its memo, so it never waits on the desktop's worker, and follows the
  * workflow's latest run, so a task reset in the Web UI is followed into its new run.
  */
 export async function followTask(client: Client, taskId: string, options: { pollMs?: number; write: (line: string) => void }): Promise<TaskResult> {
@@ -43,24 +26,28 @@ export async function followTask(client: Client, taskId: string, options: { poll
     if (line !== lastLine) options.write(line);
     lastLine = line;
   };
+  const printSteps = (steps: TaskStatus['recentSteps']): boolean => {
+    let printedAny = false;
+    for (const step of steps) {
+      const key = `${step.index}|${step.at}|${step.description}`;
+      if (printed.has(key)) continue;
+      printed.add(key);
+      printedAny = true;
+      say(`  step ${step.index}: ${step.description}${step.isError ? ` (failed: ${step.detail ?? 'see the Web UI'})` : ''}`);
+    }
+    return printedAny;
+  };
   for (;;) {
     const description = await handle.describe();
-    if (description.status.name !== 'RUNNING') return (await handle.result()) as TaskResult;
-    let status: TaskStatus | undefined;
-    try {
-      status = await handle.query(taskStatusQuery);
-    } catch {
-      say('… waiting for the desktop (its worker is not answering)');
+    if (description.status.name !== 'RUNNING') {
+      const result = (await handle.result()) as TaskResult;
+      printSteps(result.recentSteps);
+      return result;
     }
-    if (status) {
-      let printedAny = false;
-      for (const step of status.recentSteps) {
-        const key = `${step.index}|${step.at}|${step.description}`;
-        if (printed.has(key)) continue;
-        printed.add(key);
-        printedAny = true;
-        say(`  step ${step.index}: ${step.description}${step.isError ? ` (failed: ${step.detail ?? 'see the Web UI'})` : ''}`);
-      }
+    const status = (description.memo as Partial<TaskMemo> | undefined)?.progress;
+    if (!status) say('… waiting for the desktop to pick the task up');
+    else {
+      const printedAny = printSteps(status.recentSteps);
       if (status.phase === 'queued') say(`… queued, number ${status.queuePosition || '?'} in line`);
       else if (!printedAny && status.phase === 'running') say(`… ${status.currentStep}`);
     }

@@ -104,6 +104,25 @@ export interface TaskResult {
   text: string;
   steps: number;
   transcriptRef: BlobRef | null;
+  /** The last steps taken, so a finished task's timeline is readable without its desktop. */
+  recentSteps: StepRecord[];
+}
+
+/** Steps kept in the memo's progress; the full recent list comes from the status query or result. */
+export const MEMO_STEPS_KEPT = 5;
+
+/**
+ * Set when a task starts and updated by the workflow at every change, readable with `describe`
+ * alone: it never waits for the desktop's worker (queries do, and a workflow busy with a local
+ * activity answers none), and it stays readable while the desktop is offline.
+ */
+export interface TaskMemo {
+  prompt: string;
+  desktopId: string;
+  /** The task this one retries, if any. */
+  retryOf?: string;
+  /** The newest progress; absent until the workflow first runs. `recentSteps` holds the last few. */
+  progress?: TaskStatus;
 }
 
 /** Where a task is, as clients show it. */

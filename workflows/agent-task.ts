@@ -8,13 +8,17 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
+  upsertMemo,
   setCurrentDetails,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DesktopActivities } from '../activities/index.js';
 import {
   DEFAULT_MAX_STEPS,
+  MEMO_STEPS_KEPT,
   ErrorType,
   queuePositionSignal,
   releaseScreenSignal,
@@ -36,21 +40,28 @@ import { describeToolUse } from './step-description.js';
 const RECENT_STEPS_KEPT = 30;
 const MAX_PROMPT_CHARS = 20_000;
 
-const { takeScreenshot, requestScreen } = proxyActivities<DesktopActivities>({
+// Screenshots and joining the screen's line are short and have no effect on the desktop, so they
+// run as local activities: in the desktop's own worker, without a task-queue round trip, which
+// saves a large share of the engine's time per step. After a crash they simply run again.
+const { takeScreenshot, requestScreen } = proxyLocalActivities<DesktopActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-// The model may think for minutes; heartbeats tell a dead worker from a slow model quickly.
+// The model decision is a local activity too: a step then costs one task-queue round trip (the
+// input action) instead of two. While it runs the workflow answers no queries, so progress is
+// published in the memo, which clients read without the worker. A lost worker is noticed by the
+// workflow task timing out, and the decision is simply asked again.
 const { decideNextStep } = proxyActivities<DesktopActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
 });
 
-// At most once: a click or keystroke is never replayed blindly. If an attempt is lost, the loop
-// takes a fresh screenshot and lets the model decide again.
-const { performComputerAction } = proxyActivities<DesktopActivities>({
+// At most once: a click or keystroke is never replayed blindly. One attempt, and a journal on the
+// desktop turns a replay after a crash into "may or may not have happened"; the loop then takes
+// a fresh screenshot and lets the model decide again. Local, as the desktop is where it runs anyway.
+const { performComputerAction } = proxyLocalActivities<DesktopActivities>({
   startToCloseTimeout: '3 minutes',
   retry: { maximumAttempts: 1 },
 });
@@ -64,6 +75,12 @@ const { performFileTool } = proxyActivities<DesktopActivities>({
 const COMPUTER_TOOL = 'computer';
 const FILE_TOOLS = new Set(['str_replace_based_edit_tool', 'file_manager']);
 const SELF_IMAGING_ACTIONS = new Set(['screenshot', 'zoom', 'cursor_position']);
+
+/** The duration of a well-formed `wait` action; anything else goes to the input activity to be judged. */
+function plainWaitSeconds(input: unknown): number | undefined {
+  const { action, duration } = (typeof input === 'object' && input !== null ? input : {}) as { action?: unknown; duration?: unknown };
+  return action === 'wait' && typeof duration === 'number' && duration >= 0 && duration <= 100 ? duration : undefined;
+}
 
 /**
  * One task on one desktop: wait for the desktop's screen, then screenshot → model decision →
@@ -95,14 +112,15 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   let requestedScreen = holdsScreen;
   let decisionTool: 'computer_20250124' | 'computer_20251124' = 'computer_20251124';
 
-  setHandler(taskStatusQuery, (): TaskStatus => ({
+  const status = (): TaskStatus => ({
     phase: result ? 'finished' : holdsScreen ? 'running' : 'queued',
     queuePosition: holdsScreen ? 0 : queuePosition,
     stepsTaken,
     currentStep,
     recentSteps,
     result,
-  }));
+  });
+  setHandler(taskStatusQuery, status);
   setHandler(queuePositionSignal, (position) => {
     queuePosition = position;
     if (!holdsScreen) show(`Queued: number ${position} in line`);
@@ -111,9 +129,18 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     holdsScreen = true;
   });
 
+  let published = '';
+  /** Shows the step in the Web UI and publishes progress in the memo, if anything changed. */
   function show(step: string): void {
     currentStep = step;
     setCurrentDetails(`**${step}**\n\nSteps taken: ${stepsTaken} of ${maxSteps}`);
+    const { result: _omitted, ...progress } = status();
+    const snapshot = { ...progress, recentSteps: recentSteps.slice(-MEMO_STEPS_KEPT) };
+    const serialized = JSON.stringify(snapshot);
+    if (serialized !== published) {
+      published = serialized;
+      upsertMemo({ progress: snapshot });
+    }
   }
 
   function record(step: Omit<StepRecord, 'index' | 'at'>): void {
@@ -122,7 +149,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   }
 
   function finish(reason: TaskEndReason, text: string): TaskResult {
-    result = { reason, text, steps: stepsTaken, transcriptRef };
+    result = { reason, text, steps: stepsTaken, transcriptRef, recentSteps: [...recentSteps] };
     show(reason === 'completed' ? 'Done' : `Ended: ${reason.replace('_', ' ')}`);
     return result;
   }
@@ -135,12 +162,19 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   }
 
   async function runTool(use: { id: string; name: string; input: unknown }): Promise<ToolResultRecord> {
+    const waitSeconds = use.name === COMPUTER_TOOL ? plainWaitSeconds(use.input) : undefined;
+    if (waitSeconds !== undefined) {
+      // Waiting touches nothing on the desktop: a durable timer, which (unlike a local activity)
+      // leaves the workflow free to show its progress and answer queries meanwhile.
+      await CancellationScope.nonCancellable(() => sleep(waitSeconds * 1000));
+      return { toolUseId: use.id, isError: false };
+    }
     if (use.name === COMPUTER_TOOL) {
       if (!geometry) await screenshot();
       try {
         // Not cancellable: an action in progress finishes; cancellation is checked between actions.
         return await CancellationScope.nonCancellable(() =>
-          performComputerAction({ toolUseId: use.id, input: use.input, geometry: geometry!, toolVersion: decisionTool }),
+          performComputerAction({ taskId, toolUseId: use.id, input: use.input, geometry: geometry!, toolVersion: decisionTool }),
         );
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;

@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ToolResultRecord } from '../../common/contract.js';
 import { systemClock, type Clock } from '../ports.js';
+import { createToolCallJournal } from '../store/tool-call-journal.js';
 import { FILE_MANAGER_TOOL_NAME, createFileManager } from './file-manager.js';
 import { createGrantedRoots, isWithin } from './granted-roots.js';
 import { TEXT_EDITOR_TOOL_NAME, createTextEditor, type ToolOutcome } from './text-editor.js';
@@ -32,14 +31,6 @@ export interface PerformFileToolArgs {
   input: unknown;
 }
 
-interface JournalEntry {
-  taskId: string;
-  toolUseId: string;
-  toolName: string;
-  recordedAt: string;
-  result: ToolResultRecord;
-}
-
 const INTERRUPTED_NOTE =
   '\n(An earlier attempt of this same call was interrupted and may already have taken effect; ' +
   'check the current state before trying again.)';
@@ -49,12 +40,10 @@ const INTERRUPTED_NOTE =
  * only I/O failures throw (and are retried by Temporal).
  *
  * Idempotent per (taskId, toolUseId): the result is journaled before it is returned, and a retry
- * returns the journaled result without running the tool again, so a retried `str_replace` does not
- * report "no match" and a retried `move` does not report "not found". Journal layout:
- * `<journalDir>/<sha256(taskId)[0..32]>/<sha256(taskId NUL toolUseId)>.json` (one folder per task,
- * so a finished task's journal can be removed at once), plus a `.started` marker written before
- * the tool runs. A retry that finds the marker but no result knows an attempt died mid-way; it
- * runs the tool again and, if that fails, tells the model the earlier attempt may have landed.
+ * returns the journaled result without running the tool again (see `tool-call-journal.ts`), so a
+ * retried `str_replace` does not report "no match" and a retried `move` does not report "not
+ * found". A retry that finds an attempt died mid-way runs the tool again and, if that fails,
+ * tells the model the earlier attempt may have landed.
  *
  * The trash and journal folders may sit inside a granted folder (say the whole home folder is
  * granted) but are then off limits to the model; they may not contain a granted folder.
@@ -68,26 +57,11 @@ export function createFileActivities(deps: FileActivityDeps) {
   }
   const roots = createGrantedRoots(deps.roots, { excluded: [deps.trashDir, deps.journalDir, ...(deps.excluded ?? [])] });
   const clock = deps.clock ?? systemClock;
+  const journal = createToolCallJournal(deps.journalDir, clock);
 
   const tools: Record<string, { run(input: unknown): Promise<ToolOutcome> }> = {
     [TEXT_EDITOR_TOOL_NAME]: createTextEditor({ roots, maxCharacters: deps.maxCharacters }),
     [FILE_MANAGER_TOOL_NAME]: createFileManager({ roots, trashDir: deps.trashDir, clock }),
-  };
-
-  const journalPaths = (taskId: string, toolUseId: string) => {
-    const folder = path.join(deps.journalDir, sha256(taskId).slice(0, 32));
-    const name = sha256(`${taskId}\0${toolUseId}`);
-    return { folder, result: path.join(folder, `${name}.json`), started: path.join(folder, `${name}.started`) };
-  };
-
-  const recorded = async (file: string, args: PerformFileToolArgs): Promise<ToolResultRecord | undefined> => {
-    try {
-      const entry = JSON.parse(await readFile(file, 'utf8')) as JournalEntry;
-      return entry.taskId === args.taskId && entry.toolUseId === args.toolUseId ? entry.result : undefined;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
   };
 
   /** Runs one file tool call from the model, at most once per (taskId, toolUseId). */
@@ -97,13 +71,9 @@ export function createFileActivities(deps: FileActivityDeps) {
         throw ApplicationFailure.nonRetryable(`performFileTool needs a non-empty ${key}`, INVALID_FILE_TOOL_CALL);
       }
     }
-    const journal = journalPaths(args.taskId, args.toolUseId);
-    const previous = await recorded(journal.result, args);
-    if (previous) return previous;
-
-    await mkdir(journal.folder, { recursive: true });
-    const interrupted = await access(journal.started).then(() => true, () => false);
-    await writeAtomic(journal.started, clock.now().toISOString());
+    const earlier = await journal.begin(args.taskId, args.toolUseId);
+    if (earlier.kind === 'done') return earlier.result;
+    const interrupted = earlier.kind === 'interrupted';
 
     const tool = tools[args.toolName];
     const outcome: ToolOutcome = tool
@@ -115,22 +85,9 @@ export function createFileActivities(deps: FileActivityDeps) {
       text: outcome.isError && interrupted ? outcome.text + INTERRUPTED_NOTE : outcome.text,
     };
 
-    const { taskId, toolUseId, toolName } = args;
-    const entry: JournalEntry = { taskId, toolUseId, toolName, recordedAt: clock.now().toISOString(), result };
-    await writeAtomic(journal.result, JSON.stringify(entry));
-    await rm(journal.started, { force: true });
+    await journal.finish(args.taskId, args.toolUseId, result);
     return result;
   };
 
   return { performFileTool };
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-async function writeAtomic(file: string, data: string): Promise<void> {
-  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, file);
 }

@@ -97,7 +97,8 @@ export function createModelActivities(deps: ModelActivityDeps) {
     };
 
     const context = activityContext();
-    const heartbeat = context ? setInterval(() => context.heartbeat(), heartbeatEveryMs) : undefined;
+    // Local activities cannot heartbeat; a lost worker is noticed through its workflow task instead.
+    const heartbeat = context && !context.info.isLocal ? setInterval(() => context.heartbeat(), heartbeatEveryMs) : undefined;
     let raw: unknown;
     try {
       raw = await deps.messages.create(request, context?.cancellationSignal ?? new AbortController().signal);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTask } from '../../cli/task.js';
+import { startTask } from '../../common/task-starter.js';
 import { computer, endTurn } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 import { launchApp, waitForWindow } from '../helpers/x-display.js';

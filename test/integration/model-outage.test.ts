@@ -1,6 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTask } from '../../cli/task.js';
+import { startTask } from '../../common/task-starter.js';
 import { apiError, computer, endTurn, lastToolResults } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTask } from '../../cli/task.js';
+import { startTask } from '../../common/task-starter.js';
 import { loadConfig } from '../../common/config.js';
-import { taskStatusQuery } from '../../common/contract.js';
+import type { TaskResult } from '../../common/contract.js';
 import { connectClient } from '../../worker/temporal-connection.js';
 import { computer, endTurn, startFakeMessagesApi, type FakeMessagesApi } from '../helpers/fake-messages-api.js';
 import { freePort } from '../helpers/temporal-server.js';
@@ -100,9 +100,10 @@ describe('npm start', () => {
     running = await runStart(env);
     expect(running.stdout()).toContain(`for desktop "${desktopId}"`);
     client = await connectClient(config.temporal);
-    const handle = client.workflow.getHandle(taskId);
-    expect(await handle.result()).toMatchObject({ reason: 'completed', text: 'finished after a restart' });
-    expect((await handle.query(taskStatusQuery)).recentSteps.map((step) => step.description)).toEqual(['mouse move at (100, 100)']);
+    const handle = client.workflow.getHandle<() => Promise<TaskResult>>(taskId);
+    const result = await handle.result();
+    expect(result).toMatchObject({ reason: 'completed', text: 'finished after a restart' });
+    expect(result.recentSteps.map((step) => step.description)).toEqual(['mouse move at (100, 100)']);
     await client.connection.close();
 
     running.child.kill('SIGINT');

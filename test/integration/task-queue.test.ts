@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTask } from '../../cli/task.js';
-import { screenLockStateQuery, screenLockWorkflowId, taskStatusQuery, type TaskStatus } from '../../common/contract.js';
+import { startTask } from '../../common/task-starter.js';
+import { screenLockStateQuery, screenLockWorkflowId, type TaskMemo, type TaskResult, type TaskStatus } from '../../common/contract.js';
 import { computer, endTurn, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 
@@ -12,6 +12,13 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 function promptOf(request: RecordedRequest): string {
   return String(request.body.messages[0]!.content[0]!.text);
+}
+
+/** What a client sees of a task's progress: the memo the workflow publishes. */
+async function progressOf(stack: DesktopStack, taskId: string): Promise<TaskStatus> {
+  const memo = (await stack.client.workflow.getHandle(taskId).describe()).memo as Partial<TaskMemo> | undefined;
+  if (!memo?.progress) throw new Error('no progress published yet');
+  return memo.progress;
 }
 
 async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
@@ -51,7 +58,7 @@ describe('several tasks for one desktop', () => {
     const second = await startTask(stack.client, stack.config, { prompt: 'second task', desktopId: stack.desktopId });
     const third = await startTask(stack.client, stack.config, { prompt: 'third task', desktopId: stack.desktopId });
 
-    const status = (taskId: string) => stack.client.workflow.getHandle(taskId).query(taskStatusQuery);
+    const status = (taskId: string) => progressOf(stack, taskId);
     expect(await eventually(() => status(second), (value: TaskStatus) => value.queuePosition === 1)).toMatchObject({ phase: 'queued' });
     expect(await eventually(() => status(third), (value: TaskStatus) => value.queuePosition === 2)).toMatchObject({ phase: 'queued' });
     expect(await status(first)).toMatchObject({ phase: 'running', queuePosition: 0 });
@@ -72,12 +79,12 @@ describe('several tasks for one desktop', () => {
       endTurn('should never be asked'),
     );
     const taskId = await startTask(stack.client, stack.config, { prompt: 'slow task', desktopId: stack.desktopId });
-    const handle = stack.client.workflow.getHandle(taskId);
-    await eventually(() => handle.query(taskStatusQuery), (value) => /wait 2 s/.test(value.currentStep));
+    const handle = stack.client.workflow.getHandle<() => Promise<TaskResult>>(taskId);
+    await eventually(() => progressOf(stack, taskId), (value) => /wait 2 s/.test(value.currentStep));
     await handle.cancel();
-    expect(await handle.result()).toMatchObject({ reason: 'cancelled' });
-    const status = await handle.query(taskStatusQuery);
-    expect(status.recentSteps.map((step) => step.description)).toEqual(['wait 2 s']);
+    const result = await handle.result();
+    expect(result).toMatchObject({ reason: 'cancelled' });
+    expect(result.recentSteps.map((step) => step.description)).toEqual(['wait 2 s']);
     expect(stack.model.requests.length - before).toBe(1);
     expect(stack.model.drain()).toHaveLength(1);
   });
@@ -90,7 +97,7 @@ describe('several tasks for one desktop', () => {
     await stack.model.waitForRequest(before + 1);
     const queued = await startTask(stack.client, stack.config, { prompt: 'queued then cancelled', desktopId: stack.desktopId });
     const queuedHandle = stack.client.workflow.getHandle(queued);
-    await eventually(() => queuedHandle.query(taskStatusQuery), (value) => value.queuePosition === 1);
+    await eventually(() => progressOf(stack, queued), (value) => value.queuePosition === 1);
     await queuedHandle.cancel();
     expect(await queuedHandle.result()).toMatchObject({ reason: 'cancelled', steps: 0 });
     holderThinks.resolve();

@@ -1,0 +1,109 @@
+/**
+ * The gateway's HTTP and WebSocket contract, written once: the gateway validates requests with
+ * these schemas and generates its OpenAPI document from them, and the phone client imports their
+ * types. Changing a shape here changes all three.
+ */
+import { z } from 'zod';
+
+export const DESKTOP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+export const TASK_ID_PATTERN = /^task-[A-Za-z0-9-]{1,80}$/;
+
+/** Where a task is, as a person on a phone sees it. */
+export const taskStatusSchema = z.enum(['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled']);
+export type ApiTaskStatus = z.infer<typeof taskStatusSchema>;
+
+export const pairRequestSchema = z
+  .object({
+    code: z.string().min(1).max(200).describe('The one-time code from the QR link (after #pair=).'),
+    name: z.string().trim().min(1).max(64).describe('What to call this phone on the desktop, e.g. "Ana\'s phone".'),
+  })
+  .strict();
+export type PairRequest = z.infer<typeof pairRequestSchema>;
+
+export const pairResponseSchema = z.object({
+  token: z.string().describe('Bearer token for every other /api call. Shown once; store it.'),
+  deviceId: z.string(),
+});
+export type PairResponse = z.infer<typeof pairResponseSchema>;
+
+export const createTaskRequestSchema = z
+  .object({
+    prompt: z.string().trim().min(1).max(20_000).describe('What the agent should do, in your words.'),
+    desktopId: z.string().regex(DESKTOP_ID_PATTERN).optional().describe('Which desktop; this one when absent.'),
+  })
+  .strict();
+export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
+
+export const taskIdParamsSchema = z.object({ id: z.string().regex(TASK_ID_PATTERN, 'not a task id') });
+
+export const taskStepSchema = z.object({
+  index: z.number().int(),
+  at: z.string(),
+  description: z.string(),
+  isError: z.boolean().optional(),
+  detail: z.string().optional(),
+  /** Path of a small rendering of the screenshot the agent saw, to load on demand. */
+  screenshotUrl: z.string().optional(),
+});
+export type TaskStep = z.infer<typeof taskStepSchema>;
+
+export const taskSummarySchema = z.object({
+  id: z.string(),
+  prompt: z.string(),
+  desktopId: z.string(),
+  status: taskStatusSchema,
+  createdAt: z.string(),
+  /** 1-based place in the desktop's line while queued. */
+  queuePosition: z.number().int().optional(),
+  currentStep: z.string().optional(),
+});
+export type TaskSummary = z.infer<typeof taskSummarySchema>;
+
+export const taskDetailSchema = taskSummarySchema.extend({
+  steps: z.array(taskStepSchema),
+  result: z.string().optional(),
+  error: z.string().optional(),
+  retryOf: z.string().optional(),
+});
+export type TaskDetail = z.infer<typeof taskDetailSchema>;
+
+export const createdTaskSchema = z.object({ id: z.string(), status: taskStatusSchema });
+export type CreatedTask = z.infer<typeof createdTaskSchema>;
+
+export const taskListSchema = z.object({ tasks: z.array(taskSummarySchema) });
+
+export const desktopSchema = z.object({
+  id: z.string(),
+  online: z.boolean(),
+  /** When its worker last polled for work, if known. */
+  lastSeen: z.string().optional(),
+});
+export type Desktop = z.infer<typeof desktopSchema>;
+export const desktopListSchema = z.object({ desktops: z.array(desktopSchema) });
+
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** The request field at fault, for validation errors. */
+    field: z.string().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** Phone → gateway over /api/events. The first message must be `auth`; nothing is sent before it. */
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth'), token: z.string().min(1).max(200) }).strict(),
+  z.object({ type: z.literal('ping') }).strict(),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/** Gateway → phone over /api/events. */
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('task'), task: taskDetailSchema }),
+  z.object({ type: z.literal('desktop'), desktop: desktopSchema }),
+  z.object({ type: z.literal('pong') }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
