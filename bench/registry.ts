@@ -1,5 +1,6 @@
 import type { Benchmark } from './bench-types.js';
 import { screenshotBenchmark } from './screenshot.js';
+import { statusLatencyBenchmark } from './status-latency.js';
 import { stepOverheadBenchmark } from './step-overhead.js';
 import { measureTypingCharsPerSecond } from './type-speed.js';
 
@@ -24,5 +25,6 @@ const typingBenchmark: Benchmark = {
 export const benchmarks: readonly Benchmark[] = [
   screenshotBenchmark,
   stepOverheadBenchmark,
+  statusLatencyBenchmark,
   typingBenchmark,
 ];

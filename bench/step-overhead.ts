@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { createDesktopActivities, type DesktopActivities } from '../activities/index.js';
 import type { MessagesPort } from '../activities/model/messages-port.js';
-import type { InputDevice, RawScreenImage, ScreenGrabber } from '../activities/ports.js';
 import { systemClock } from '../activities/ports.js';
 import { createContentStore } from '../activities/store/content-store.js';
 import { startTask } from '../common/task-starter.js';
@@ -14,48 +13,10 @@ import { desktopTaskQueue, type ScreenGeometry } from '../common/contract.js';
 import { startTestTemporal } from '../test/helpers/temporal-server.js';
 import { connectClient, connectWorker } from '../worker/temporal-connection.js';
 import { percentile, type Benchmark, type BenchResult } from './bench-types.js';
+import { instantModel, noInput, stillScreen } from './bench-desktop.js';
 
 const STEPS = 40;
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-
-/** A model with no latency that moves the mouse `steps` times, then ends; records when it was asked. */
-function instantModel(steps: number): MessagesPort & { askedAt: number[] } {
-  const askedAt: number[] = [];
-  return {
-    askedAt,
-    async create() {
-      askedAt.push(performance.now());
-      const done = askedAt.length > steps;
-      return {
-        content: done
-          ? [{ type: 'text', text: 'done' }]
-          : [{ type: 'tool_use', id: `toolu_${askedAt.length}`, name: 'computer', input: { action: 'mouse_move', coordinate: [5, 5] } }],
-        stop_reason: done ? 'end_turn' : 'tool_use',
-      };
-    },
-  };
-}
-
-const stillScreen: ScreenGrabber = {
-  async grab(): Promise<RawScreenImage> {
-    return { data: Buffer.alloc(1280 * 800 * 4, 90), width: 1280, height: 800, channels: 4, colorOrder: 'BGR' };
-  },
-  async logicalSize() {
-    return { width: 1280, height: 800 };
-  },
-};
-
-const noInput: InputDevice = {
-  moveMouse: async () => {},
-  mousePosition: async () => ({ x: 0, y: 0 }),
-  pressButton: async () => {},
-  releaseButton: async () => {},
-  click: async () => {},
-  scroll: async () => {},
-  pressKey: async () => {},
-  releaseKey: async () => {},
-  typeText: async () => {},
-};
 
 function stepDurations(askedAt: number[]): number[] {
   return askedAt.slice(2).map((time, index) => time - askedAt[index + 1]!);

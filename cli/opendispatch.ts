@@ -5,11 +5,13 @@ import { createLogger } from '../common/logger.js';
 import { resolveDesktopId } from '../worker/desktop-id.js';
 import { TemporalCliNotFoundError } from '../worker/temporal-cli.js';
 import { connectClient } from '../worker/temporal-connection.js';
+import { runPairCommand } from './pair.js';
 import { runStart } from './start.js';
 import { runTaskCommand } from './task.js';
 
 const USAGE = `Usage:
-  opendispatch start                      run Temporal (embedded unless TEMPORAL_ADDRESS is set) and this desktop's worker
+  opendispatch start                      run Temporal (embedded unless TEMPORAL_ADDRESS is set), this desktop's worker and the phone gateway
+  opendispatch pair                       print a fresh QR code for pairing a phone
   opendispatch task "<prompt>" [options]  start a task and follow it until it ends
       --desktop <id>     the desktop that carries it out (default: this one)
       --model <model>    the Claude model (default: DISPATCH_MODEL)
@@ -25,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       await runStart(config, logger);
       return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    case 'pair':
+      return runPairCommand(config, (text) => process.stdout.write(text));
     case 'task': {
       const { values, positionals } = parseArgs({
         args: rest,

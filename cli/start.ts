@@ -5,11 +5,16 @@ import type { Logger } from '../common/logger.js';
 import { resolveDesktopId } from '../worker/desktop-id.js';
 import { startDevServer, type DevServer } from '../worker/dev-server.js';
 import { findTemporalCli } from '../worker/temporal-cli.js';
+import { startGateway } from '../gateway/gateway.js';
+import { renderTerminalQr } from '../gateway/pairing-routes.js';
+import { readKeepAwakeState } from '../worker/keep-awake-state.js';
+import { connectClient } from '../worker/temporal-connection.js';
 import { superviseWorker } from './supervisor.js';
+import { packageVersion } from './version.js';
 
 /**
  * `opendispatch start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS points
- * elsewhere) and the desktop worker, as one supervised process tree. Ctrl+C stops both cleanly;
+ * elsewhere), the desktop worker and the phone gateway, as one supervised process tree. Ctrl+C stops both cleanly;
  * the next start finds every task where it was, because the server's state is a SQLite file in
  * the data folder.
  */
@@ -33,14 +38,30 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
   }
 
   const worker = superviseWorker({ env, logger, onOutput: (chunk) => process.stderr.write(chunk) });
+  const client = await connectClient(config.temporal);
+  const gateway = await startGateway({
+    config,
+    client,
+    desktopId,
+    logger,
+    version: await packageVersion(),
+    keepAwake: () => readKeepAwakeState(config.home),
+  });
 
   const ui = server ? server.uiUrl : 'your Temporal cluster\'s Web UI';
+  const pairing = gateway.pairingUrl();
   process.stdout.write(
     [
       `OpenDispatch is running for desktop "${desktopId}" (data: ${config.home}).`,
       `  Temporal:        ${config.temporal.address} (namespace ${config.temporal.namespace})`,
       `  Temporal Web UI: ${ui}`,
+      `  Phone:           ${gateway.publicUrl}`,
+      `  Setup page:      ${gateway.localUrl}/setup (on this desktop only)`,
       `  Start a task:    npm run task -- "what you want done"`,
+      '',
+      'Scan this with your phone\'s camera to pair it (the code works once, for 10 minutes;',
+      '`npm run opendispatch -- pair` prints a fresh one):',
+      await renderTerminalQr(pairing),
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
@@ -52,6 +73,8 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
       if (stopping) return;
       stopping = true;
       process.stdout.write('Stopping OpenDispatch…\n');
+      await gateway.close();
+      await client.connection.close();
       await worker.stop();
       await server?.stop();
       resolve();

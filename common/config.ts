@@ -40,6 +40,12 @@ const environmentSchema = z.object({
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
   TEMPORAL_TLS_SERVER_NAME: optionalText,
   TEMPORAL_CLI: optionalText,
+  DISPATCH_PORT: port.default(8787),
+  DISPATCH_HOST: optionalText,
+  DISPATCH_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'use an http:// or https:// address the phone can open' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   ANTHROPIC_API_KEY: optionalText,
   ANTHROPIC_BASE_URL: optionalText,
   DISPLAY: optionalText,
@@ -69,12 +75,20 @@ export interface DispatchConfig {
   temporalCli?: string;
   anthropic: { apiKey?: string; baseURL?: string };
   display?: string;
+  gateway: {
+    port: number;
+    /** Interface to listen on; undefined means all interfaces. */
+    host?: string;
+    /** The address the QR code sends phones to; derived from the LAN address when unset. */
+    publicUrl?: string;
+  };
   paths: {
     blobs: string;
     journal: string;
     trash: string;
     logs: string;
     bin: string;
+    devices: string;
   };
 }
 
@@ -139,8 +153,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
         namespace,
         databaseFile: path.join(home, 'temporal.sqlite'),
       };
-  if (temporal.kind === 'embedded' && temporal.port === temporal.uiPort) {
-    throw new ConfigError('DISPATCH_TEMPORAL_PORT and DISPATCH_TEMPORAL_UI_PORT must differ');
+  if (temporal.kind === 'embedded' && new Set([temporal.port, temporal.uiPort, env.DISPATCH_PORT]).size < 3) {
+    throw new ConfigError('DISPATCH_TEMPORAL_PORT, DISPATCH_TEMPORAL_UI_PORT and DISPATCH_PORT must all differ');
   }
 
   return Object.freeze({
@@ -154,12 +168,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     temporalCli: env.TEMPORAL_CLI,
     anthropic: { apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL },
     display: env.DISPLAY,
+    gateway: { port: env.DISPATCH_PORT, host: env.DISPATCH_HOST, publicUrl: env.DISPATCH_PUBLIC_URL?.replace(/\/+$/, '') },
     paths: {
       blobs: path.join(home, 'blobs'),
       journal: path.join(home, 'journal'),
       trash: path.join(home, 'trash'),
       logs: path.join(home, 'logs'),
       bin: path.join(home, 'bin'),
+      devices: path.join(home, 'devices.json'),
     },
   });
 }

@@ -13,6 +13,7 @@ import { createAnthropicMessages } from './adapters/anthropic-messages.js';
 import { createNutInputDevice, createNutScreenGrabber } from './adapters/nut-desktop.js';
 import { createX11TextTyper } from './adapters/x11-text-typer.js';
 import { createKeepAwake, inhibitorCommandFor, type KeepAwake } from './keep-awake.js';
+import { writeKeepAwakeState } from './keep-awake-state.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -51,7 +52,13 @@ export async function createDesktopWorker(deps: DesktopWorkerDeps): Promise<{ wo
   const { config } = deps;
   await Promise.all([config.paths.blobs, config.paths.journal, config.paths.trash, ...config.roots].map((folder) => mkdir(folder, { recursive: true })));
 
-  const keepAwake = deps.keepAwake ?? createKeepAwake({ logger: deps.logger, inhibitor: inhibitorCommandFor(process.platform) });
+  const keepAwake =
+    deps.keepAwake ??
+    createKeepAwake({
+      logger: deps.logger,
+      inhibitor: inhibitorCommandFor(process.platform),
+      onChange: (state) => writeKeepAwakeState(config.home, state),
+    });
   const activities = createDesktopActivities({
     client: deps.client,
     grabber: createNutScreenGrabber(),

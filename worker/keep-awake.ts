@@ -47,9 +47,18 @@ export function inhibitorCommandFor(platform: NodeJS.Platform): InhibitorCommand
   }
 }
 
+/** What the setup page shows about keeping the desktop awake. */
+export interface KeepAwakeState {
+  /** e.g. "systemd-inhibit", or "unavailable". */
+  mode: string;
+  active: boolean;
+}
+
 export function createKeepAwake(options: {
   logger: Logger;
   inhibitor?: InhibitorCommand;
+  /** Told whenever the inhibitor starts, stops or turns out to be unavailable. */
+  onChange?: (state: KeepAwakeState) => void;
   /** Idle time before sleep is allowed again; bridges the gaps between one task's activities. */
   releaseAfterMs?: number;
 }): KeepAwake {
@@ -58,6 +67,8 @@ export function createKeepAwake(options: {
   let child: ChildProcess | undefined;
   let releaseTimer: NodeJS.Timeout | undefined;
   let unavailable = options.inhibitor === undefined;
+  const report = (): void =>
+    options.onChange?.({ mode: unavailable || !options.inhibitor ? 'unavailable' : options.inhibitor.command, active: child !== undefined });
 
   const start = (): void => {
     if (child || unavailable || !options.inhibitor) return;
@@ -67,6 +78,7 @@ export function createKeepAwake(options: {
     started.once('error', (error) => {
       unavailable = true;
       child = undefined;
+      report();
       options.logger.warn('cannot keep the desktop awake; it may sleep during tasks', { command, error: error.message });
     });
     started.once('exit', (code) => {
@@ -76,17 +88,21 @@ export function createKeepAwake(options: {
           unavailable = true;
           options.logger.warn('the sleep inhibitor exited; the desktop may sleep during tasks', { command, code });
         }
+        report();
       }
     });
     options.logger.info('keeping the desktop awake while tasks run', { command });
+    report();
   };
 
   const release = (): void => {
     const current = child;
     child = undefined;
     if (current && current.exitCode === null) current.kill('SIGTERM');
+    if (current) report();
   };
 
+  report();
   return {
     hold() {
       running++;

@@ -31,7 +31,7 @@ describe('configuration from the environment', () => {
   it('refuses bad values at start-up, naming the variable', () => {
     expect(() => loadConfig({ DISPATCH_TEMPORAL_PORT: 'seventy' })).toThrow(/DISPATCH_TEMPORAL_PORT/);
     expect(() => loadConfig({ DISPATCH_DESKTOP_ID: 'my desk!' })).toThrow(ConfigError);
-    expect(() => loadConfig({ DISPATCH_TEMPORAL_PORT: '8000', DISPATCH_TEMPORAL_UI_PORT: '8000' })).toThrow(/must differ/);
+    expect(() => loadConfig({ DISPATCH_TEMPORAL_PORT: '8000', DISPATCH_TEMPORAL_UI_PORT: '8000' })).toThrow(/must all differ/);
   });
 });
 

@@ -1,0 +1,24 @@
+import type { DispatchConfig } from '../common/config.js';
+import { renderTerminalQr } from '../gateway/pairing-routes.js';
+
+/**
+ * `opendispatch pair`: asks the running gateway, over loopback, for a fresh one-time pairing code
+ * and prints its QR code. Only a process on the desktop itself can do this.
+ */
+export async function runPairCommand(config: Readonly<DispatchConfig>, write: (text: string) => void): Promise<number> {
+  let response: Response;
+  try {
+    response = await fetch(`http://127.0.0.1:${config.gateway.port}/pair/code`, { method: 'POST' });
+  } catch {
+    write(`OpenDispatch's gateway is not answering on port ${config.gateway.port}. Start it with \`npm start\`.\n`);
+    return 69;
+  }
+  if (response.status !== 201) {
+    write(`The gateway refused to issue a pairing code (HTTP ${response.status}).\n`);
+    return 1;
+  }
+  const { url, expiresAt } = (await response.json()) as { url: string; expiresAt: string };
+  write(`Scan this with your phone's camera, or open ${url}\nIt works once, until ${new Date(expiresAt).toLocaleTimeString()}.\n`);
+  write(`${await renderTerminalQr(url)}\n`);
+  return 0;
+}

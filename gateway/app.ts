@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
+import type { Logger } from '../common/logger.js';
+import { HttpError, notFound } from './http-error.js';
+import { buildOpenApiDocument, healthSchema } from './openapi.js';
+
+const STATIC_ROOT = fileURLToPath(new URL('../mobile-web/dist/', import.meta.url));
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Everything the gateway's HTTP side is assembled from; `createApp` builds nothing itself. */
+export interface AppDeps {
+  logger: Logger;
+  version: string;
+  /** `POST /api/pair`, `/pair/*` (loopback only). */
+  pairingRouter: Router;
+  /** `/setup` (loopback only). */
+  setupRouter: Router;
+  /** Authenticated `/api` routes: tasks and desktops. */
+  apiRouter: Router;
+  /** Rejects requests without a valid device token (401). */
+  requireDevice: RequestHandler;
+  health: () => Promise<{ temporal: boolean; worker: boolean; gateway: boolean }>;
+  /** The built phone client; absent when it has not been built. */
+  staticRoot?: string;
+}
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' ws: wss:",
+  "manifest-src 'self'",
+  "worker-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+  });
+  next();
+};
+
+/**
+ * The gateway's Express app, not listening: pairing, the setup page, the authenticated API, the
+ * phone client's files, and one error handler that turns every failure into a JSON body with a
+ * status a client can act on. No request error changes state or stops the gateway.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('etag', false);
+  app.use(securityHeaders);
+
+  app.get('/healthz', async (_req, res) => {
+    const parts = await deps.health().catch(() => ({ temporal: false, worker: false, gateway: true }));
+    const ok = parts.temporal && parts.worker && parts.gateway;
+    res.status(ok ? 200 : 503).json(healthSchema.parse({ status: ok ? 'ok' : 'starting', ...parts }));
+  });
+
+  const document = buildOpenApiDocument(deps.version);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+
+  app.use('/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/api', express.json({ limit: MAX_BODY_BYTES, strict: true }));
+  app.use(deps.pairingRouter);
+  app.use(deps.setupRouter);
+  app.use('/api', deps.requireDevice, deps.apiRouter);
+  app.use('/api', (_req, _res, next) => next(notFound('That API route')));
+
+  const staticRoot = deps.staticRoot ?? STATIC_ROOT;
+  if (existsSync(staticRoot)) {
+    app.use(
+      express.static(staticRoot, {
+        index: 'index.html',
+        setHeaders: (res, file) => {
+          if (file.endsWith('.webmanifest')) res.type('application/manifest+json');
+          const hashed = file.includes(`${path.sep}assets${path.sep}`);
+          res.set('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      }),
+    );
+  }
+  app.use((_req, _res, next) => next(notFound('That page')));
+
+  const errors: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+    if (error instanceof HttpError) {
+      res.status(error.status).set(error.headers).json({ error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } });
+      return;
+    }
+    const parserError = error as { type?: string; status?: number };
+    if (parserError.type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } });
+      return;
+    }
+    if (parserError.type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'too_large', message: `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.` } });
+      return;
+    }
+    if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
+      res.status(parserError.status).json({ error: { code: 'bad_request', message: 'The request could not be read.' } });
+      return;
+    }
+    deps.logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
+    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on the desktop; the task list is unchanged.' } });
+  };
+  app.use(errors);
+  return app;
+}

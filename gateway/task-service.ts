@@ -1,0 +1,231 @@
+import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import sharp from 'sharp';
+import type { ContentStore } from '../activities/store/content-store.js';
+import type { ApiTaskStatus, CreatedTask, CreateTaskRequest, TaskDetail, TaskStep, TaskSummary } from '../common/api-schemas.js';
+import type { DispatchConfig } from '../common/config.js';
+import { taskStatusQuery, WorkflowType, type StepRecord, type TaskMemo, type TaskResult, type TaskStatus } from '../common/contract.js';
+import { startTask } from '../common/task-starter.js';
+import type { DesktopPresence } from './desktop-presence.js';
+import { HttpError, notFound } from './http-error.js';
+
+/** How many tasks the list shows, newest first. */
+const LIST_LIMIT = 50;
+const SCREENSHOT_WIDTH = 480;
+
+/** What changes when a task changes: cheap to read (one describe), compared by the event hub. */
+export interface TaskFingerprint {
+  id: string;
+  running: boolean;
+  value: string;
+}
+
+/**
+ * Tasks as the phone sees them, read from and written to Temporal. Every read follows the task
+ * workflow's latest run, so a task reset in the Temporal Web UI shows its new outcome.
+ */
+export interface TaskService {
+  create(request: CreateTaskRequest): Promise<CreatedTask>;
+  list(): Promise<TaskSummary[]>;
+  get(id: string): Promise<TaskDetail>;
+  cancel(id: string): Promise<TaskDetail>;
+  retry(id: string): Promise<CreatedTask>;
+  /** A small rendering of a screenshot the task's agent saw. */
+  screenshot(id: string, ref: string): Promise<Buffer>;
+  fingerprint(id: string): Promise<TaskFingerprint>;
+  /** Ids of tasks whose workflows are still running. */
+  runningIds(): Promise<string[]>;
+}
+
+export interface TaskServiceDeps {
+  client: Client;
+  config: Readonly<DispatchConfig>;
+  /** The desktop a task goes to when the request names none. */
+  defaultDesktopId: string;
+  store: ContentStore;
+  presence: DesktopPresence;
+  /** Called with a task id whenever this service starts or changes a task. */
+  onChange?: (id: string) => void;
+}
+
+function memoOf(description: WorkflowExecutionDescription): TaskMemo {
+  const memo = (description.memo ?? {}) as Partial<TaskMemo>;
+  return { prompt: String(memo.prompt ?? ''), desktopId: String(memo.desktopId ?? ''), retryOf: memo.retryOf, progress: memo.progress };
+}
+
+/** The innermost failure message: what actually went wrong, in the words it was raised with. */
+function failureMessage(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  let message = current?.message ?? 'The task failed.';
+  while (current?.cause) {
+    current = current.cause as { message?: string; cause?: unknown };
+    if (current.message) message = current.message;
+  }
+  return message;
+}
+
+export function createTaskService(deps: TaskServiceDeps): TaskService {
+  const { client } = deps;
+
+  async function describe(id: string): Promise<WorkflowExecutionDescription> {
+    try {
+      const description = await client.workflow.getHandle(id).describe();
+      if (description.type !== WorkflowType.agentTask) throw notFound(`Task ${id}`);
+      return description;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw notFound(`Task ${id}`);
+      throw error;
+    }
+  }
+
+  function toSteps(id: string, steps: StepRecord[]): TaskStep[] {
+    return steps.map((step) => ({
+      index: step.index,
+      at: step.at,
+      description: step.description,
+      ...(step.isError ? { isError: true } : {}),
+      ...(step.detail ? { detail: step.detail } : {}),
+      ...(step.screenshotRef ? { screenshotUrl: `/api/tasks/${id}/screenshots/${step.screenshotRef}` } : {}),
+    }));
+  }
+
+  async function liveStatus(description: WorkflowExecutionDescription, memo: TaskMemo): Promise<{ status: ApiTaskStatus; progress?: TaskStatus }> {
+    const desktop = await deps.presence.status(memo.desktopId).catch(() => undefined);
+    const progress = memo.progress;
+    if (desktop && !desktop.online) return { status: 'waiting', progress };
+    if (!progress || progress.phase === 'queued') return { status: 'queued', progress };
+    return { status: 'running', progress };
+  }
+
+  async function summarize(description: WorkflowExecutionDescription): Promise<TaskDetail> {
+    const id = description.workflowId;
+    const memo = memoOf(description);
+    const base = {
+      id,
+      prompt: memo.prompt,
+      desktopId: memo.desktopId,
+      createdAt: description.startTime.toISOString(),
+      ...(memo.retryOf ? { retryOf: memo.retryOf } : {}),
+    };
+    const handle = client.workflow.getHandle(id);
+    switch (description.status.name) {
+      case 'RUNNING': {
+        const { status, progress } = await liveStatus(description, memo);
+        return {
+          ...base,
+          status,
+          ...(status === 'queued' && progress?.queuePosition ? { queuePosition: progress.queuePosition } : {}),
+          currentStep: status === 'waiting' ? 'Waiting for the desktop to come back online' : (progress?.currentStep ?? 'Waiting for the desktop'),
+          steps: toSteps(id, progress?.recentSteps ?? []),
+        };
+      }
+      case 'COMPLETED': {
+        const result = (await handle.result()) as TaskResult;
+        const succeeded = result.reason === 'completed';
+        return {
+          ...base,
+          status: succeeded ? 'succeeded' : result.reason === 'cancelled' ? 'cancelled' : 'failed',
+          steps: toSteps(id, result.recentSteps ?? []),
+          ...(succeeded ? { result: result.text } : result.reason === 'cancelled' ? {} : { error: result.text }),
+        };
+      }
+      case 'FAILED': {
+        const error = await handle.result().then(
+          () => 'The task failed.',
+          (failure: unknown) => (failure instanceof WorkflowFailedError ? failureMessage(failure.cause ?? failure) : failureMessage(failure)),
+        );
+        return { ...base, status: 'failed', steps: toSteps(id, memo.progress?.recentSteps ?? []), error };
+      }
+      case 'CANCELLED':
+        return { ...base, status: 'cancelled', steps: toSteps(id, memo.progress?.recentSteps ?? []) };
+      case 'TERMINATED':
+        return { ...base, status: 'failed', steps: toSteps(id, memo.progress?.recentSteps ?? []), error: 'The task was stopped from the Temporal Web UI.' };
+      case 'TIMED_OUT':
+        return { ...base, status: 'failed', steps: toSteps(id, memo.progress?.recentSteps ?? []), error: 'The task ran out of time.' };
+      default:
+        return { ...base, status: 'failed', steps: [], error: `The task is ${description.status.name.toLowerCase()}.` };
+    }
+  }
+
+  /** The full recent timeline from the workflow itself, when its worker answers quickly. */
+  async function withFullTimeline(detail: TaskDetail): Promise<TaskDetail> {
+    if (detail.status !== 'running' && detail.status !== 'queued') return detail;
+    try {
+      const status = await client.withDeadline(Date.now() + 500, () => client.workflow.getHandle(detail.id).query(taskStatusQuery));
+      return { ...detail, steps: toSteps(detail.id, status.recentSteps) };
+    } catch {
+      return detail;
+    }
+  }
+
+  const toSummary = ({ steps: _steps, result: _result, error: _error, retryOf: _retryOf, ...summary }: TaskDetail): TaskSummary => summary;
+
+  async function create(request: CreateTaskRequest, retryOf?: string): Promise<CreatedTask> {
+    const desktopId = request.desktopId ?? deps.defaultDesktopId;
+    const id = await startTask(client, deps.config, { prompt: request.prompt, desktopId, retryOf });
+    deps.onChange?.(id);
+    const desktop = await deps.presence.status(desktopId).catch(() => undefined);
+    return { id, status: desktop && !desktop.online ? 'waiting' : 'queued' };
+  }
+
+  async function get(id: string): Promise<TaskDetail> {
+    return withFullTimeline(await summarize(await describe(id)));
+  }
+
+  return {
+    create: (request) => create(request),
+
+    async list() {
+      const found: WorkflowExecutionDescription[] = [];
+      for await (const execution of client.workflow.list({ query: `WorkflowType = '${WorkflowType.agentTask}'`, pageSize: LIST_LIMIT })) {
+        found.push(execution as WorkflowExecutionDescription);
+        if (found.length >= LIST_LIMIT * 2) break;
+      }
+      found.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+      const latest = found.filter((execution, index) => found.findIndex((other) => other.workflowId === execution.workflowId) === index);
+      const details = await Promise.all(latest.slice(0, LIST_LIMIT).map((execution) => describe(execution.workflowId).then(summarize)));
+      return details.map(toSummary);
+    },
+
+    get,
+
+    async cancel(id) {
+      const description = await describe(id);
+      if (description.status.name === 'RUNNING') {
+        await client.workflow.getHandle(id).cancel();
+        deps.onChange?.(id);
+      }
+      return summarize(await describe(id));
+    },
+
+    async retry(id) {
+      const detail = await summarize(await describe(id));
+      if (detail.status !== 'failed' && detail.status !== 'cancelled') {
+        throw new HttpError(409, 'not_retryable', `Only a failed or cancelled task can be retried; this one is ${detail.status}.`);
+      }
+      return create({ prompt: detail.prompt, desktopId: detail.desktopId }, id);
+    },
+
+    async screenshot(id, ref) {
+      const detail = await get(id);
+      if (!detail.steps.some((step) => step.screenshotUrl?.endsWith(`/${ref}`))) throw notFound('That screenshot');
+      const image = await deps.store.get(ref);
+      return sharp(image).resize({ width: SCREENSHOT_WIDTH, withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
+    },
+
+    async fingerprint(id) {
+      const description = await describe(id);
+      const memo = memoOf(description);
+      const running = description.status.name === 'RUNNING';
+      const online = running ? (await deps.presence.status(memo.desktopId).catch(() => undefined))?.online : undefined;
+      return { id, running, value: `${description.runId}|${description.status.name}|${online}|${JSON.stringify(memo.progress ?? null)}` };
+    },
+
+    async runningIds() {
+      const ids: string[] = [];
+      for await (const execution of client.workflow.list({ query: `WorkflowType = '${WorkflowType.agentTask}' AND ExecutionStatus = 'Running'` })) {
+        ids.push(execution.workflowId);
+      }
+      return ids;
+    },
+  };
+}

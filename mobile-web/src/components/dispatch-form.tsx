@@ -1,0 +1,87 @@
+import { useState } from 'preact/hooks';
+import type { Desktop } from '../../../common/api-schemas.js';
+import { ApiFailure, type ApiClient } from '../api.js';
+
+interface Props {
+  api: ApiClient;
+  desktops: Desktop[];
+  desktopId: string | undefined;
+  onDesktopChange: (id: string) => void;
+  onDispatched: (taskId: string) => void;
+}
+
+/** The prompt box and Dispatch button. Cmd/Ctrl+Enter also dispatches. */
+export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDispatched }: Props) {
+  const [prompt, setPrompt] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState('');
+
+  async function dispatch() {
+    if (busy) return;
+    if (!prompt.trim()) {
+      setProblem('Type what your desktop should do first.');
+      return;
+    }
+    setBusy(true);
+    setProblem('');
+    try {
+      const created = await api.createTask({ prompt: prompt.trim(), ...(desktopId ? { desktopId } : {}) });
+      setPrompt('');
+      onDispatched(created.id);
+    } catch (error) {
+      setProblem(error instanceof ApiFailure ? error.message : 'Could not dispatch the task. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      class="dispatch stack"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        void dispatch();
+      }}
+    >
+      <label class="field">
+        <span class="field__label">What should your desktop do?</span>
+        <textarea
+          class="input dispatch__prompt"
+          name="prompt"
+          rows={4}
+          maxLength={20_000}
+          placeholder="e.g. Download this month's invoices from the supplier portal and put them in Documents/Invoices"
+          value={prompt}
+          onInput={(event) => setPrompt(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) {
+              event.preventDefault();
+              void dispatch();
+            }
+          }}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby="dispatch-problem"
+        />
+      </label>
+      {desktops.length > 1 && (
+        <label class="field">
+          <span class="field__label">Desktop</span>
+          <select class="input" value={desktopId} onChange={(event) => onDesktopChange(event.currentTarget.value)}>
+            {desktops.map((desktop) => (
+              <option key={desktop.id} value={desktop.id}>
+                {desktop.id} {desktop.online ? '(online)' : '(offline)'}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <p id="dispatch-problem" class="form-error" role="alert">
+        {problem}
+      </p>
+      <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
+        {busy ? 'Dispatching…' : 'Dispatch'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,36 @@
+import { useState } from 'preact/hooks';
+import type { ApiClient } from '../api.js';
+import type { ConnectionState } from '../events.js';
+import type { GatewayData } from '../store.js';
+import { DesktopBanner } from './desktop-banner.js';
+import { DispatchForm } from './dispatch-form.js';
+import { TaskList } from './task-list.js';
+
+interface Props {
+  api: ApiClient;
+  data: GatewayData;
+  connection: ConnectionState;
+  onOpenTask: (id: string) => void;
+}
+
+/** The list view: is the desktop there, what should it do, and what it has been doing. */
+export function HomeScreen({ api, data, connection, onOpenTask }: Props) {
+  const unreachable = connection === 'offline';
+  const desktops = data.desktops ?? [];
+  const [chosenId, setChosenId] = useState<string | undefined>(undefined);
+  const chosen = desktops.find((desktop) => desktop.id === chosenId) ?? desktops[0];
+  return (
+    <main class="screen">
+      <h1 class="visually-hidden">OpenDispatch</h1>
+      <DesktopBanner desktop={chosen} loading={data.desktops === null} unreachable={unreachable} label={desktops.length > 1 ? chosen?.id : undefined} />
+      <DispatchForm
+        api={api}
+        desktops={desktops}
+        desktopId={desktops.length > 1 ? chosen?.id : undefined}
+        onDesktopChange={setChosenId}
+        onDispatched={onOpenTask}
+      />
+      <TaskList tasks={data.tasks} loaded={data.tasksLoaded} unreachable={unreachable} onOpen={onOpenTask} />
+    </main>
+  );
+}

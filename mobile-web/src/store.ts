@@ -1,0 +1,78 @@
+import type { ApiTaskStatus, Desktop, TaskDetail, TaskSummary } from '../../common/api-schemas.js';
+
+/** What the phone knows about the gateway: tasks newest first, details of tasks it has opened, desktops. */
+export interface GatewayData {
+  tasks: TaskSummary[];
+  /** False until the first task list arrives, so the list can show "Loading" instead of "No tasks". */
+  tasksLoaded: boolean;
+  details: Readonly<Record<string, TaskDetail>>;
+  /** null until the first desktop list arrives. */
+  desktops: Desktop[] | null;
+}
+
+export type GatewayAction =
+  | { type: 'tasks'; tasks: TaskSummary[] }
+  | { type: 'task'; task: TaskDetail }
+  | { type: 'desktops'; desktops: Desktop[] }
+  | { type: 'desktop'; desktop: Desktop };
+
+export const emptyGatewayData: GatewayData = { tasks: [], tasksLoaded: false, details: {}, desktops: null };
+
+const FINISHED: ReadonlySet<ApiTaskStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+
+export function isFinished(status: ApiTaskStatus): boolean {
+  return FINISHED.has(status);
+}
+
+/**
+ * Folds fetched lists and pushed updates into one picture. Pushes and re-fetches race (a GET
+ * answered just before a push can arrive just after it), so an update that would move a task
+ * backwards — out of a finished state, or to an older newest step — is taken as stale and ignored.
+ * (Step counts can shrink legitimately: the gateway keeps only the newest steps of long tasks.)
+ */
+export function reduceGateway(state: GatewayData, action: GatewayAction): GatewayData {
+  switch (action.type) {
+    case 'tasks': {
+      const tasks = action.tasks.map((task) => {
+        const known = state.details[task.id];
+        return known && isStale(known, task) ? summaryOf(known) : task;
+      });
+      return { ...state, tasks, tasksLoaded: true };
+    }
+    case 'task': {
+      const known = state.details[action.task.id];
+      if (known && (isStale(known, action.task) || lastStepAt(action.task) < lastStepAt(known))) return state;
+      return { ...state, details: { ...state.details, [action.task.id]: action.task }, tasks: upsert(state.tasks, summaryOf(action.task)) };
+    }
+    case 'desktops':
+      return { ...state, desktops: action.desktops };
+    case 'desktop': {
+      const desktops = state.desktops ?? [];
+      const others = desktops.filter((desktop) => desktop.id !== action.desktop.id);
+      const index = desktops.findIndex((desktop) => desktop.id === action.desktop.id);
+      const next = index === -1 ? [...others, action.desktop] : desktops.map((desktop, i) => (i === index ? action.desktop : desktop));
+      return { ...state, desktops: next };
+    }
+  }
+}
+
+function isStale(known: TaskSummary, incoming: TaskSummary): boolean {
+  return isFinished(known.status) && !isFinished(incoming.status);
+}
+
+function lastStepAt(task: TaskDetail): string {
+  return task.steps.reduce((latest, step) => (step.at > latest ? step.at : latest), '');
+}
+
+export function summaryOf(task: TaskDetail): TaskSummary {
+  const { id, prompt, desktopId, status, createdAt, queuePosition, currentStep } = task;
+  return { id, prompt, desktopId, status, createdAt, queuePosition, currentStep };
+}
+
+/** Replaces the task in place, or inserts it keeping the list newest first. */
+function upsert(tasks: TaskSummary[], task: TaskSummary): TaskSummary[] {
+  const index = tasks.findIndex((existing) => existing.id === task.id);
+  if (index !== -1) return tasks.map((existing, i) => (i === index ? task : existing));
+  const at = tasks.findIndex((existing) => existing.createdAt < task.createdAt);
+  return at === -1 ? [...tasks, task] : [...tasks.slice(0, at), task, ...tasks.slice(at)];
+}

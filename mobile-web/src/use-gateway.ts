@@ -1,0 +1,59 @@
+import { useCallback, useEffect, useReducer, useState } from 'preact/hooks';
+import type { ApiClient } from './api.js';
+import { EventStream, type ConnectionState } from './events.js';
+import { emptyGatewayData, reduceGateway, type GatewayAction, type GatewayData } from './store.js';
+
+export interface Gateway {
+  data: GatewayData;
+  dispatch: (action: GatewayAction) => void;
+  connection: ConnectionState;
+  /** Goes up by one on every (re)connect; screens showing one task re-fetch it when it changes. */
+  generation: number;
+}
+
+/**
+ * Keeps the phone's picture of the gateway current: the live event stream applies pushes as they
+ * come, and every (re)connect re-fetches the task and desktop lists to catch up on what was
+ * missed while the socket was down. A rejected token ends it through `onUnauthorized`.
+ */
+export function useGateway(api: ApiClient, token: string, onUnauthorized: () => void): Gateway {
+  const [data, dispatch] = useReducer(reduceGateway, emptyGatewayData);
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [generation, setGeneration] = useState(0);
+
+  const catchUp = useCallback(() => {
+    // Failures leave the last known picture in place; the connection indicator says why.
+    api.listTasks().then((tasks) => dispatch({ type: 'tasks', tasks }), () => undefined);
+    api.listDesktops().then((desktops) => dispatch({ type: 'desktops', desktops }), () => undefined);
+  }, [api]);
+
+  useEffect(() => {
+    const stream = new EventStream({
+      token,
+      onState: setConnection,
+      onUnauthorized,
+      onMessage(message) {
+        switch (message.type) {
+          case 'ready':
+            setGeneration((n) => n + 1);
+            catchUp();
+            break;
+          case 'task':
+            dispatch({ type: 'task', task: message.task });
+            break;
+          case 'desktop':
+            dispatch({ type: 'desktop', desktop: message.desktop });
+            break;
+          case 'pong':
+          case 'error':
+            break;
+        }
+      },
+    });
+    catchUp();
+    stream.start();
+    return () => stream.stop();
+  }, [token, catchUp, onUnauthorized]);
+
+  return { data, dispatch, connection, generation };
+}

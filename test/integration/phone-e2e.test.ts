@@ -1,0 +1,106 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsQRModule from 'jsqr';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../common/config.js';
+import { createLogger } from '../../common/logger.js';
+import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
+import { apiError, computer, endTurn } from '../helpers/fake-messages-api.js';
+import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
+import { launchPhone } from '../helpers/phone-browser.js';
+import { freePort } from '../helpers/temporal-server.js';
+
+// jsQR is a CommonJS bundle whose types declare an ES default export; take whichever is callable.
+const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/phone/', import.meta.url));
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and retries', () => {
+  let stack: DesktopStack;
+  let gateway: RunningGateway;
+  let phone: Awaited<ReturnType<typeof launchPhone>>;
+  let page: Page;
+  const snap = async (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    stack = await startDesktopStack();
+    await stack.startWorker();
+    const port = await freePort();
+    const config = loadConfig({ ...stack.env, DISPATCH_PORT: String(port), DISPATCH_HOST: '127.0.0.1', DISPATCH_PUBLIC_URL: `http://127.0.0.1:${port}` });
+    gateway = await startGateway({ config, client: stack.client, desktopId: stack.desktopId, logger: createLogger('test-gateway', () => {}), version: 'test', keepAwake: () => ({ mode: 'test', active: false }) });
+    phone = await launchPhone();
+    page = await phone.context.newPage();
+  });
+
+  afterAll(async () => {
+    await phone?.close();
+    await gateway?.close();
+    await stack?.stop();
+  });
+
+  it('pairs by scanning the QR code the desktop shows', async () => {
+    const png = Buffer.from(await (await fetch(`${gateway.localUrl}/pair/qr.png`)).arrayBuffer());
+    const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const decoded = jsQR(new Uint8ClampedArray(data), info.width, info.height);
+    expect(decoded?.data).toMatch(new RegExp(`^${gateway.publicUrl}/#pair=[A-Za-z0-9_-]{22,}$`));
+
+    await page.goto(decoded!.data);
+    await page.getByLabel('Name for this phone').fill('Test phone');
+    await snap('1-pair');
+    await page.getByRole('button', { name: 'Pair this phone' }).tap();
+    await expect.poll(() => page.getByLabel('What should your desktop do?').isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(page.url()).not.toContain('#pair=');
+    await expect.poll(() => page.getByText('Desktop online').isVisible(), { timeout: 15_000 }).toBe(true);
+    await snap('2-home');
+  });
+
+  it('dispatches a task from the page and shows its steps live, then its result', async () => {
+    const moved = deferred();
+    stack.model.enqueue(computer({ action: 'mouse_move', coordinate: [120, 80] }), { ...endTurn('Moved the pointer to the top left.'), after: moved.promise });
+    await page.getByLabel('What should your desktop do?').fill('move the pointer to the top left');
+    await page.getByRole('button', { name: 'Dispatch' }).tap();
+    await expect.poll(() => page.getByText('mouse move at (120, 80)').isVisible(), { timeout: 20_000 }).toBe(true);
+    await snap('3-task-running');
+    moved.resolve();
+    await expect.poll(() => page.getByText('Moved the pointer to the top left.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('button', { name: /Show screenshot of/ }).first().tap();
+    await expect.poll(() => page.locator('img[src^="blob:"]').count(), { timeout: 10_000 }).toBe(1);
+    await snap('4-task-succeeded');
+  });
+
+  it('cancels a running task from the page', async () => {
+    const thinking = deferred();
+    stack.model.enqueue({ ...computer({ action: 'mouse_move', coordinate: [5, 5] }), after: thinking.promise });
+    await page.goto(gateway.publicUrl);
+    await page.getByLabel('What should your desktop do?').fill('a task I will cancel');
+    await page.getByRole('button', { name: 'Dispatch' }).tap();
+    await expect.poll(() => page.getByRole('button', { name: 'Cancel task' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Cancel task' }).tap();
+    await expect.poll(() => page.getByText(/Cancelled/).first().isVisible(), { timeout: 20_000 }).toBe(true);
+    thinking.resolve();
+    await snap('5-task-cancelled');
+  });
+
+  it('retries a failed task from the page, and the retry succeeds', async () => {
+    stack.model.drain();
+    stack.model.enqueue(apiError(401, 'authentication_error', 'invalid x-api-key'), endTurn('Worked on the second try.'));
+    await page.goto(gateway.publicUrl);
+    await page.getByLabel('What should your desktop do?').fill('a task that fails first');
+    await page.getByRole('button', { name: 'Dispatch' }).tap();
+    await expect.poll(() => page.getByText(/The API key was refused/).isVisible(), { timeout: 20_000 }).toBe(true);
+    await snap('6-task-failed');
+    await page.getByRole('button', { name: 'Retry task' }).tap();
+    await expect.poll(() => page.getByText('Worked on the second try.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await snap('7-retry-succeeded');
+  });
+});

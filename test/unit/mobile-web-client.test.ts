@@ -1,0 +1,130 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { TaskDetail } from '../../common/api-schemas.js';
+import { ApiFailure, createApi } from '../../mobile-web/src/api.js';
+import { backoffDelay, eventsUrl, parseServerMessage } from '../../mobile-web/src/events.js';
+import { takePairingCode } from '../../mobile-web/src/pairing-link.js';
+import { routeFromSearch, urlForRoute } from '../../mobile-web/src/route.js';
+import { emptyGatewayData, reduceGateway } from '../../mobile-web/src/store.js';
+
+const task = (over: Partial<TaskDetail>): TaskDetail => ({
+  id: 'task-1',
+  prompt: 'Check the weather',
+  desktopId: 'pc',
+  status: 'running',
+  createdAt: '2026-01-01T10:00:00.000Z',
+  steps: [],
+  ...over,
+});
+const step = (index: number, at: string) => ({ index, at, description: `step ${index}` });
+
+describe('the phone keeps an up-to-date picture of tasks', () => {
+  it('shows a pushed task at the top of the list, newest first', () => {
+    let state = reduceGateway(emptyGatewayData, { type: 'tasks', tasks: [task({ id: 'task-old', createdAt: '2026-01-01T09:00:00.000Z' })] });
+    state = reduceGateway(state, { type: 'task', task: task({ id: 'task-new', createdAt: '2026-01-01T11:00:00.000Z', status: 'queued' }) });
+    expect(state.tasks.map((t) => t.id)).toEqual(['task-new', 'task-old']);
+    expect(state.details['task-new']?.status).toBe('queued');
+  });
+
+  it('ignores a late answer that would move a finished task back to running', () => {
+    let state = reduceGateway(emptyGatewayData, { type: 'task', task: task({ status: 'succeeded', steps: [step(1, '2026-01-01T10:01:00Z')] }) });
+    state = reduceGateway(state, { type: 'task', task: task({ status: 'running', steps: [step(1, '2026-01-01T10:01:00Z')] }) });
+    state = reduceGateway(state, { type: 'tasks', tasks: [task({ status: 'running' })] });
+    expect(state.details['task-1']?.status).toBe('succeeded');
+    expect(state.tasks[0]?.status).toBe('succeeded');
+  });
+
+  it('ignores an older snapshot but accepts a trimmed newer timeline', () => {
+    const newer = task({ steps: [step(2, '2026-01-01T10:02:00Z'), step(3, '2026-01-01T10:03:00Z')] });
+    let state = reduceGateway(emptyGatewayData, { type: 'task', task: task({ steps: [step(1, '2026-01-01T10:01:00Z'), step(2, '2026-01-01T10:02:00Z')] }) });
+    state = reduceGateway(state, { type: 'task', task: newer });
+    expect(state.details['task-1']).toBe(newer);
+    state = reduceGateway(state, { type: 'task', task: task({ steps: [step(1, '2026-01-01T10:01:00Z')] }) });
+    expect(state.details['task-1']).toBe(newer);
+  });
+
+  it('updates a desktop going offline in place', () => {
+    let state = reduceGateway(emptyGatewayData, { type: 'desktops', desktops: [{ id: 'pc', online: true }] });
+    state = reduceGateway(state, { type: 'desktop', desktop: { id: 'pc', online: false } });
+    expect(state.desktops).toEqual([{ id: 'pc', online: false }]);
+  });
+});
+
+describe('the live event stream', () => {
+  it('reads known messages and drops malformed ones', () => {
+    expect(parseServerMessage('{"type":"ready"}')).toEqual({ type: 'ready' });
+    expect(parseServerMessage(JSON.stringify({ type: 'task', task: task({}) }))).toMatchObject({ type: 'task', task: { id: 'task-1' } });
+    expect(parseServerMessage('{"type":"task","task":{"id":1}}')).toBeNull();
+    expect(parseServerMessage('{"type":"surprise"}')).toBeNull();
+    expect(parseServerMessage('not json')).toBeNull();
+  });
+
+  it('backs off from about a second to at most thirty, with jitter', () => {
+    expect(backoffDelay(0, () => 1)).toBe(1000);
+    expect(backoffDelay(0, () => 0)).toBe(500);
+    expect(backoffDelay(3, () => 1)).toBe(8000);
+    expect(backoffDelay(20, () => 1)).toBe(30_000);
+  });
+
+  it('uses wss: when the page came over https:', () => {
+    expect(eventsUrl({ protocol: 'https:', host: 'desk.example:8443' })).toBe('wss://desk.example:8443/api/events');
+    expect(eventsUrl({ protocol: 'http:', host: '192.168.1.5:8787' })).toBe('ws://192.168.1.5:8787/api/events');
+  });
+});
+
+describe('pairing links and addresses', () => {
+  it('takes the code from #pair= and wipes the fragment from the address bar', () => {
+    const replaceState = vi.fn();
+    const code = takePairingCode({ hash: '#pair=abc%2D123', pathname: '/', search: '' }, { replaceState, state: null });
+    expect(code).toBe('abc-123');
+    expect(replaceState).toHaveBeenCalledWith(null, '', '/');
+  });
+
+  it('leaves an address without a fragment alone', () => {
+    const replaceState = vi.fn();
+    expect(takePairingCode({ hash: '', pathname: '/', search: '?task=task-1' }, { replaceState, state: null })).toBeNull();
+    expect(replaceState).not.toHaveBeenCalled();
+  });
+
+  it('round-trips a task page through ?task=', () => {
+    expect(routeFromSearch(new URL(`http://x${urlForRoute({ name: 'task', id: 'task-a1' })}`).search)).toEqual({ name: 'task', id: 'task-a1' });
+    expect(routeFromSearch('')).toEqual({ name: 'home' });
+  });
+});
+
+describe('the API module', () => {
+  const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+  it('sends the Bearer token and returns the typed body', async () => {
+    const fetch = vi.fn(async () => json(200, { tasks: [task({})] }));
+    const api = createApi({ getToken: () => 'tok', onUnauthorized: () => undefined, fetch });
+    await expect(api.listTasks()).resolves.toHaveLength(1);
+    expect(fetch).toHaveBeenCalledWith('/api/tasks', expect.objectContaining({ headers: expect.objectContaining({ authorization: 'Bearer tok' }) }));
+  });
+
+  it('turns a revoked token into an unpaired phone', async () => {
+    const onUnauthorized = vi.fn();
+    const api = createApi({ getToken: () => 'tok', onUnauthorized, fetch: async () => json(401, { error: { code: 'unauthorized', message: 'Revoked.' } }) });
+    await expect(api.listDesktops()).rejects.toMatchObject({ status: 401, code: 'unauthorized', message: 'Revoked.' });
+    expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+
+  it('does not treat a dead pairing code as a revoked token', async () => {
+    const onUnauthorized = vi.fn();
+    const api = createApi({ getToken: () => null, onUnauthorized, fetch: async () => json(401, { error: { code: 'pairing_code_invalid', message: 'Bad code.' } }) });
+    await expect(api.pair({ code: 'x', name: 'My phone' })).rejects.toBeInstanceOf(ApiFailure);
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('reports an unreachable gateway in words', async () => {
+    const api = createApi({ getToken: () => 'tok', onUnauthorized: () => undefined, fetch: async () => Promise.reject(new TypeError('fetch failed')) });
+    await expect(api.getTask('task-1')).rejects.toMatchObject({ status: 0, code: 'network', message: expect.stringMatching(/Can't reach your desktop/) });
+  });
+
+  it('never sends the token to a screenshot address outside the gateway', async () => {
+    const fetch = vi.fn();
+    const api = createApi({ getToken: () => 'tok', onUnauthorized: () => undefined, fetch });
+    await expect(api.screenshot('https://evil.example/x.png')).rejects.toMatchObject({ code: 'bad_url' });
+    await expect(api.screenshot('//evil.example/x.png')).rejects.toMatchObject({ code: 'bad_url' });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
