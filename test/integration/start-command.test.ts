@@ -65,6 +65,7 @@ describe('npm start', () => {
       DISPATCH_HOME: home,
       DISPATCH_TEMPORAL_PORT: String(await freePort()),
       DISPATCH_TEMPORAL_UI_PORT: String(await freePort()),
+      DISPATCH_PORT: String(await freePort()),
       ANTHROPIC_API_KEY: 'sk-ant-test-key',
       ANTHROPIC_BASE_URL: model.baseURL,
     };
@@ -83,6 +84,15 @@ describe('npm start', () => {
     const ui = await fetch(`http://127.0.0.1:${env.DISPATCH_TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
     const desktopId = /for desktop "([^"]+)"/.exec(running.stdout())![1]!;
+    expect(running.stdout()).toMatch(/Scan this with your phone's camera/);
+    expect(running.stdout()).toContain(`Setup page:      http://127.0.0.1:${env.DISPATCH_PORT}/setup`);
+    const gateway = `http://127.0.0.1:${env.DISPATCH_PORT}`;
+    await expect.poll(async () => (await fetch(`${gateway}/healthz`)).status, { timeout: 30_000 }).toBe(200);
+    const pair = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), 'pair'], { env, cwd: REPO });
+    let pairOutput = '';
+    pair.stdout.on('data', (chunk: Buffer) => (pairOutput += chunk.toString()));
+    expect(await new Promise((resolve) => pair.once('exit', resolve))).toBe(0);
+    expect(pairOutput).toMatch(/#pair=[A-Za-z0-9_-]{22,}/);
 
     let release!: () => void;
     const thinking = new Promise<void>((resolve) => (release = resolve));
@@ -96,6 +106,7 @@ describe('npm start', () => {
     expect(await running.exited).toBe(0);
     release();
     expect(await listening(Number(env.DISPATCH_TEMPORAL_PORT))).toBe(false);
+    expect(await listening(Number(env.DISPATCH_PORT))).toBe(false);
 
     running = await runStart(env);
     expect(running.stdout()).toContain(`for desktop "${desktopId}"`);
