@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from '../common/logger.js';
-import { HttpError, notFound } from './http-error.js';
+import { apiBodyParser, createErrorHandler } from './error-handler.js';
+import { notFound } from './http-error.js';
 import { buildOpenApiDocument, healthSchema } from './openapi.js';
 
 const STATIC_ROOT = fileURLToPath(new URL('../mobile-web/dist/', import.meta.url));
-export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Everything the gateway's HTTP side is assembled from; `createApp` builds nothing itself. */
 export interface AppDeps {
@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api', express.json({ limit: MAX_BODY_BYTES, strict: true }));
+  app.use('/api', apiBodyParser);
   app.use(deps.pairingRouter);
   app.use(deps.setupRouter);
   app.use('/api', deps.requireDevice, deps.apiRouter);
@@ -100,27 +100,6 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use((_req, _res, next) => next(notFound('That page')));
 
-  const errors: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    if (error instanceof HttpError) {
-      res.status(error.status).set(error.headers).json({ error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } });
-      return;
-    }
-    const parserError = error as { type?: string; status?: number };
-    if (parserError.type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } });
-      return;
-    }
-    if (parserError.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'too_large', message: `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.` } });
-      return;
-    }
-    if (parserError.status && parserError.status >= 400 && parserError.status < 500) {
-      res.status(parserError.status).json({ error: { code: 'bad_request', message: 'The request could not be read.' } });
-      return;
-    }
-    deps.logger.error('request failed', { error: error instanceof Error ? error.message : String(error) });
-    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on the desktop; the task list is unchanged.' } });
-  };
-  app.use(errors);
+  app.use(createErrorHandler(deps.logger));
   return app;
 }

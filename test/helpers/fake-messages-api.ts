@@ -43,20 +43,28 @@ export interface FakeMessagesApi {
 
 let nextId = 0;
 
-/** A model turn that calls tools. */
-export function toolUseReply(...calls: Array<{ name: string; input: unknown; id?: string }>): ScriptedReply {
+/** A Messages API message with the given content. */
+function message(content: Array<Record<string, unknown>>, stopReason: 'tool_use' | 'end_turn'): ScriptedReply {
   return {
     body: {
       id: `msg_${++nextId}`,
       type: 'message',
       role: 'assistant',
       model: 'fake',
-      content: calls.map((call) => ({ type: 'tool_use', id: call.id ?? `toolu_${++nextId}`, name: call.name, input: call.input })),
-      stop_reason: 'tool_use',
+      content,
+      stop_reason: stopReason,
       stop_sequence: null,
       usage: { input_tokens: 10, output_tokens: 10 },
     },
   };
+}
+
+/** A model turn that calls tools. */
+export function toolUseReply(...calls: Array<{ name: string; input: unknown; id?: string }>): ScriptedReply {
+  return message(
+    calls.map((call) => ({ type: 'tool_use', id: call.id ?? `toolu_${++nextId}`, name: call.name, input: call.input })),
+    'tool_use',
+  );
 }
 
 /** A computer-tool call. */
@@ -66,18 +74,7 @@ export function computer(input: Record<string, unknown>): ScriptedReply {
 
 /** The model's final turn. */
 export function endTurn(text: string): ScriptedReply {
-  return {
-    body: {
-      id: `msg_${++nextId}`,
-      type: 'message',
-      role: 'assistant',
-      model: 'fake',
-      content: [{ type: 'text', text }],
-      stop_reason: 'end_turn',
-      stop_sequence: null,
-      usage: { input_tokens: 10, output_tokens: 10 },
-    },
-  };
+  return message([{ type: 'text', text }], 'end_turn');
 }
 
 /** An API error in Anthropic's error shape. */

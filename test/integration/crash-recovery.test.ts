@@ -5,12 +5,7 @@ import { startTask } from '../../common/task-starter.js';
 import { computer, endTurn } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 import { launchApp, waitForWindow } from '../helpers/x-display.js';
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
+import { deferred } from '../helpers/async.js';
 
 describe('a task survives crashes', () => {
   let stack: DesktopStack;

@@ -8,22 +8,7 @@ import { computer, endTurn } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 import { freePort } from '../helpers/temporal-server.js';
 import { loadConfig } from '../../common/config.js';
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
-
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { deferred, eventually } from '../helpers/async.js';
 
 describe('the gateway API over a real desktop stack', () => {
   let stack: DesktopStack;

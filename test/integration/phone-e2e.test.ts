@@ -12,17 +12,12 @@ import { apiError, computer, endTurn } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 import { launchPhone } from '../helpers/phone-browser.js';
 import { freePort } from '../helpers/temporal-server.js';
+import { deferred } from '../helpers/async.js';
 
 // jsQR is a CommonJS bundle whose types declare an ES default export; take whichever is callable.
 const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/phone/', import.meta.url));
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
 
 describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and retries', () => {
   let stack: DesktopStack;

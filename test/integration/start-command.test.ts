@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTask } from '../../common/task-starter.js';
 import { loadConfig } from '../../common/config.js';
+import { portAnswers } from '../../worker/dev-server.js';
 import type { TaskResult } from '../../common/contract.js';
 import { connectClient } from '../../worker/temporal-connection.js';
 import { computer, endTurn, startFakeMessagesApi, type FakeMessagesApi } from '../helpers/fake-messages-api.js';
@@ -37,16 +37,6 @@ async function runStart(env: NodeJS.ProcessEnv): Promise<Started> {
   return { child, stdout: () => stdout, exited };
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('npm start', () => {
   let x: XDisplay;
@@ -105,8 +95,8 @@ describe('npm start', () => {
     running.child.kill('SIGINT');
     expect(await running.exited).toBe(0);
     release();
-    expect(await listening(Number(env.DISPATCH_TEMPORAL_PORT))).toBe(false);
-    expect(await listening(Number(env.DISPATCH_PORT))).toBe(false);
+    expect(await portAnswers(Number(env.DISPATCH_TEMPORAL_PORT))).toBe(false);
+    expect(await portAnswers(Number(env.DISPATCH_PORT))).toBe(false);
 
     running = await runStart(env);
     expect(running.stdout()).toContain(`for desktop "${desktopId}"`);

@@ -3,12 +3,7 @@ import { startTask } from '../../common/task-starter.js';
 import { screenLockStateQuery, screenLockWorkflowId, type TaskMemo, type TaskResult, type TaskStatus } from '../../common/contract.js';
 import { computer, endTurn, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
+import { deferred, eventually } from '../helpers/async.js';
 
 function promptOf(request: RecordedRequest): string {
   return String(request.body.messages[0]!.content[0]!.text);
@@ -19,16 +14,6 @@ async function progressOf(stack: DesktopStack, taskId: string): Promise<TaskStat
   const memo = (await stack.client.workflow.getHandle(taskId).describe()).memo as Partial<TaskMemo> | undefined;
   if (!memo?.progress) throw new Error('no progress published yet');
   return memo.progress;
-}
-
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('several tasks for one desktop', () => {
