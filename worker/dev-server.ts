@@ -25,6 +25,8 @@ export interface DevServerOptions {
   logFile: string;
   logger: Logger;
   startTimeoutMs?: number;
+  /** Temporal dynamic configuration, as `KEY=JSON` pairs. */
+  dynamicConfig?: string[];
 }
 
 /** A port taken by another program: the server would fail to bind, so say so plainly first. */
@@ -72,6 +74,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     String(options.uiPort),
     '--log-level',
     'warn',
+    ...(options.dynamicConfig ?? []).flatMap((setting) => ['--dynamic-config-value', setting]),
   ];
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -43,12 +43,12 @@ export interface DesktopStack {
   stop(): Promise<void>;
 }
 
-export async function startDesktopStack(options: { width?: number; height?: number; model?: string } = {}): Promise<DesktopStack> {
+export async function startDesktopStack(options: { width?: number; height?: number; model?: string; dynamicConfig?: string[] } = {}): Promise<DesktopStack> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-stack-'));
   const roots = [path.join(home, 'granted')];
   await mkdir(roots[0]!, { recursive: true });
   const x = await startXDisplay({ width: options.width ?? 1280, height: options.height ?? 800 });
-  const temporal = await startTestTemporal({ home });
+  const temporal = await startTestTemporal({ home, dynamicConfig: options.dynamicConfig });
   const model = await startFakeMessagesApi();
   const desktopId = `test-${randomUUID().slice(0, 8)}`;
   const env: NodeJS.ProcessEnv = {

@@ -33,7 +33,7 @@ export interface TestTemporal {
  * A real `temporal server start-dev` on loopback with its own SQLite file and free ports, started
  * through the same code `npm start` uses.
  */
-export async function startTestTemporal(options: { home?: string } = {}): Promise<TestTemporal> {
+export async function startTestTemporal(options: { home?: string; dynamicConfig?: string[] } = {}): Promise<TestTemporal> {
   const home = options.home ?? (await mkdtemp(path.join(os.tmpdir(), 'opendispatch-temporal-')));
   const cli = await findTemporalCli({ explicit: process.env.TEMPORAL_CLI, binDir: path.join(home, 'bin'), allowDownload: false });
   const port = await freePort();
@@ -41,7 +41,7 @@ export async function startTestTemporal(options: { home?: string } = {}): Promis
   while (uiPort === port) uiPort = await freePort();
   const databaseFile = path.join(home, 'temporal.sqlite');
   const launch = () =>
-    startDevServer({ cli, port, uiPort, databaseFile, namespace: 'default', logFile: path.join(home, 'temporal.log'), logger: createLogger('test-temporal', () => {}) });
+    startDevServer({ cli, port, uiPort, databaseFile, namespace: 'default', logFile: path.join(home, 'temporal.log'), logger: createLogger('test-temporal', () => {}), dynamicConfig: options.dynamicConfig });
   const handle: TestTemporal = {
     server: await launch(),
     address: `127.0.0.1:${port}`,
