@@ -5,11 +5,11 @@ import type { Logger } from '../common/logger.js';
 import { resolveDesktopId } from '../worker/desktop-id.js';
 import { startDevServer, type DevServer } from '../worker/dev-server.js';
 import { findTemporalCli } from '../worker/temporal-cli.js';
-import { startGateway } from '../gateway/gateway.js';
+import { startGateway, type RunningGateway } from '../gateway/gateway.js';
 import { renderTerminalQr } from '../gateway/pairing-routes.js';
 import { readKeepAwakeState } from '../worker/keep-awake-state.js';
 import { connectClient } from '../worker/temporal-connection.js';
-import { superviseWorker } from './supervisor.js';
+import { superviseWorker, type Supervised } from './supervisor.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -23,33 +23,54 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
   const desktopId = await resolveDesktopId({ configured: config.desktopId, home: config.home });
   const env: NodeJS.ProcessEnv = { ...process.env, DISPATCH_HOME: config.home, DISPATCH_DESKTOP_ID: desktopId };
 
+  // Everything started so far, stopped in reverse order on Ctrl+C, or at once if start-up fails
+  // halfway, so no worker or server is left running unwatched.
+  const running: Array<{ name: string; stop: () => Promise<void> }> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const part of running.splice(0).reverse()) {
+      await part.stop().catch((error: unknown) => logger.error(`could not stop the ${part.name} cleanly`, { error: (error as Error).message }));
+    }
+  };
+
   let server: DevServer | undefined;
-  if (config.temporal.kind === 'embedded') {
-    const cli = await findTemporalCli({ explicit: config.temporalCli, binDir: config.paths.bin });
-    server = await startDevServer({
-      cli,
-      port: config.temporal.port,
-      uiPort: config.temporal.uiPort,
-      databaseFile: config.temporal.databaseFile,
-      namespace: config.temporal.namespace,
-      logFile: path.join(config.paths.logs, 'temporal.log'),
+  let gateway: RunningGateway;
+  let worker: Supervised | undefined;
+  try {
+    if (config.temporal.kind === 'embedded') {
+      const cli = await findTemporalCli({ explicit: config.temporalCli, binDir: config.paths.bin });
+      const started = await startDevServer({
+        cli,
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        databaseFile: config.temporal.databaseFile,
+        namespace: config.temporal.namespace,
+        logFile: path.join(config.paths.logs, 'temporal.log'),
+        logger,
+      });
+      server = started;
+      running.push({ name: 'Temporal server', stop: () => started.stop() });
+    }
+    const supervised = superviseWorker({ env, logger, onOutput: (chunk) => process.stderr.write(chunk) });
+    worker = supervised;
+    running.push({ name: 'worker', stop: () => supervised.stop() });
+    const client = await connectClient(config.temporal);
+    running.push({ name: 'Temporal client', stop: () => client.connection.close() });
+    gateway = await startGateway({
+      config,
+      client,
+      desktopId,
       logger,
+      version: await packageVersion(),
+      keepAwake: () => readKeepAwakeState(config.home),
     });
+    const started = gateway;
+    running.push({ name: 'gateway', stop: () => started.close() });
+  } catch (error) {
+    await stopAll();
+    throw error;
   }
 
-  const worker = superviseWorker({ env, logger, onOutput: (chunk) => process.stderr.write(chunk) });
-  const client = await connectClient(config.temporal);
-  const gateway = await startGateway({
-    config,
-    client,
-    desktopId,
-    logger,
-    version: await packageVersion(),
-    keepAwake: () => readKeepAwakeState(config.home),
-  });
-
   const ui = server ? server.uiUrl : 'your Temporal cluster\'s Web UI';
-  const pairing = gateway.pairingUrl();
   process.stdout.write(
     [
       `OpenDispatch is running for desktop "${desktopId}" (data: ${config.home}).`,
@@ -61,7 +82,7 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
       '',
       'Scan this with your phone\'s camera to pair it (the code works once, for 10 minutes;',
       '`npm run opendispatch -- pair` prints a fresh one):',
-      await renderTerminalQr(pairing),
+      await renderTerminalQr(gateway.pairingUrl()),
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
@@ -73,10 +94,8 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
       if (stopping) return;
       stopping = true;
       process.stdout.write('Stopping OpenDispatch…\n');
-      await gateway.close();
-      await client.connection.close();
-      await worker.stop();
-      await server?.stop();
+      worker?.stopRestarting();
+      await stopAll();
       resolve();
     };
     process.once('SIGINT', () => void stop());

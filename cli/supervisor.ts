@@ -7,6 +7,8 @@ const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.ts', import.meta.url)
 /** A child process kept running: restarted with back-off when it dies unexpectedly. */
 export interface Supervised {
   readonly pid: number | undefined;
+  /** From now on a worker that exits stays stopped: the whole tree is shutting down. */
+  stopRestarting(): void;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export function superviseWorker(options: { env: NodeJS.ProcessEnv; logger: Logge
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = started;
+    started.once('error', (error) => options.logger.error('could not start the desktop worker', { error: error.message }));
     started.stdout?.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
     started.stderr?.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
     started.once('exit', (code, signal) => {
@@ -43,6 +46,10 @@ export function superviseWorker(options: { env: NodeJS.ProcessEnv; logger: Logge
   return {
     get pid() {
       return child?.pid;
+    },
+    stopRestarting() {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
     },
     async stop(graceMs = 35_000) {
       stopping = true;

@@ -141,13 +141,22 @@ export interface TaskStatus {
 /** Query: the task's current status. Answered by the workflow, so it needs the desktop's worker. */
 export const taskStatusQuery = defineQuery<TaskStatus>('taskStatus');
 
-/** Signal from the screen lock: the task now holds the desktop's screen and input. */
-export const screenGrantedSignal = defineSignal<[]>('screenGranted');
+/**
+ * A request for the screen names the requesting run (`claim`, its run id), and the grant echoes
+ * it: a grant replayed into a reset run, or sent to an earlier run, is recognised and ignored.
+ */
+export interface ScreenClaim {
+  taskId: string;
+  claim: string;
+}
+
+/** Signal from the screen lock: the run that made `claim` now holds the desktop's screen and input. */
+export const screenGrantedSignal = defineSignal<[{ claim: string }]>('screenGranted');
 /** Signal from the screen lock: the task's 1-based place in line changed. */
 export const queuePositionSignal = defineSignal<[number]>('queuePosition');
 
-/** Signal to the screen lock: a task wants the screen. Sent with signal-with-start. */
-export const acquireScreenSignal = defineSignal<[{ taskId: string }]>('acquireScreen');
+/** Signal to the screen lock: a task wants the screen. Sent with signal-with-start; repeating it is harmless. */
+export const acquireScreenSignal = defineSignal<[ScreenClaim]>('acquireScreen');
 /** Signal to the screen lock: a task is done with the screen, or leaves the line. */
 export const releaseScreenSignal = defineSignal<[{ taskId: string }]>('releaseScreen');
 

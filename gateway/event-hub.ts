@@ -67,27 +67,38 @@ export function createEventHub(deps: EventHubDeps): EventHub {
       lastDiscovery = now;
       for (const id of await deps.tasks.runningIds()) if (!watched.has(id)) watched.set(id, '');
     }
+    // Each task on its own: one that fails to read (deleted in the Web UI, say) holds up no other.
     await Promise.all(
       [...watched.entries()].map(async ([id, previous]) => {
-        const fingerprint = await deps.tasks.fingerprint(id);
-        if (fingerprint.value === previous) return;
-        watched.set(id, fingerprint.value);
-        broadcast({ type: 'task', task: await deps.tasks.get(id) });
-        if (!fingerprint.running) watched.delete(id);
+        try {
+          const fingerprint = await deps.tasks.fingerprint(id);
+          if (fingerprint.value === previous) return;
+          broadcast({ type: 'task', task: await deps.tasks.get(id) });
+          if (fingerprint.running) watched.set(id, fingerprint.value);
+          else watched.delete(id);
+        } catch (error) {
+          if ((error as { status?: number }).status === 404) watched.delete(id);
+          else deps.logger.warn('could not read a task for its subscribers', { taskId: id, error: (error as Error).message });
+        }
       }),
     );
     if (now - lastHousekeeping > 1_000) {
       lastHousekeeping = now;
-      for (const id of await deps.knownDesktops()) {
-        const desktop: Desktop = await deps.presence.status(id);
-        if (desktops.get(id) !== desktop.online) {
-          desktops.set(id, desktop.online);
-          broadcast({ type: 'desktop', desktop });
-        }
+      await housekeeping().catch((error: unknown) => deps.logger.warn('could not check desktops and devices', { error: (error as Error).message }));
+    }
+  }
+
+  /** Desktop online changes, and closing the sockets of phones that were revoked. */
+  async function housekeeping(): Promise<void> {
+    for (const id of await deps.knownDesktops()) {
+      const desktop: Desktop = await deps.presence.status(id);
+      if (desktops.get(id) !== desktop.online) {
+        desktops.set(id, desktop.online);
+        broadcast({ type: 'desktop', desktop });
       }
-      for (const subscriber of subscribers) {
-        if (!(await deps.stillPaired(subscriber.deviceId))) subscriber.socket.close(CLOSE_UNAUTHORIZED, 'device revoked');
-      }
+    }
+    for (const subscriber of subscribers) {
+      if (!(await deps.stillPaired(subscriber.deviceId))) subscriber.socket.close(CLOSE_UNAUTHORIZED, 'device revoked');
     }
   }
 
@@ -122,9 +133,17 @@ export function createEventHub(deps: EventHubDeps): EventHub {
   wss.on('connection', (socket: WebSocket, request: IncomingMessage, preauthorized?: { id: string }) => {
     let deviceId = preauthorized?.id;
     const deadline = deviceId ? undefined : setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'authenticate first'), AUTH_TIMEOUT_MS);
-    if (deviceId) void admit(socket, deviceId);
+    const admitted = (id: string): void => {
+      admit(socket, id).catch((error: unknown) => {
+        deps.logger.warn('could not start pushing to a phone', { error: (error as Error).message });
+        socket.close(1011, 'try again');
+      });
+    };
+    if (deviceId) admitted(deviceId);
+    let authenticating = false;
     socket.on('message', (data, isBinary) => {
       void (async () => {
+        if (authenticating) return;
         let parsed: ReturnType<typeof clientMessageSchema.safeParse> | undefined;
         try {
           parsed = isBinary ? undefined : clientMessageSchema.safeParse(JSON.parse(data.toString()));
@@ -136,14 +155,16 @@ export function createEventHub(deps: EventHubDeps): EventHub {
             socket.close(CLOSE_UNAUTHORIZED, 'the first message must be {"type":"auth","token":…}');
             return;
           }
+          authenticating = true;
           const device = await deps.authenticate(parsed.data.token);
+          authenticating = false;
           if (!device) {
             socket.close(CLOSE_UNAUTHORIZED, 'unknown or revoked token');
             return;
           }
           deviceId = device.id;
           clearTimeout(deadline);
-          await admit(socket, deviceId);
+          admitted(deviceId);
           return;
         }
         if (!parsed?.success) {
@@ -186,8 +207,14 @@ export function createEventHub(deps: EventHubDeps): EventHub {
     },
     async close() {
       if (timer) clearTimeout(timer);
-      for (const subscriber of subscribers) subscriber.socket.close(1001, 'gateway stopping');
+      subscribers.clear();
+      for (const socket of wss.clients) socket.close(1001, 'gateway stopping');
+      // A phone that went away without a word would hold the close handshake for 30 s.
+      const stragglers = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, 1_000);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      clearTimeout(stragglers);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import sharp from 'sharp';
-import type { ContentStore } from '../activities/store/content-store.js';
+import { BlobNotFoundError, type ContentStore } from '../activities/store/content-store.js';
 import type { ApiTaskStatus, CreatedTask, CreateTaskRequest, TaskDetail, TaskStep, TaskSummary } from '../common/api-schemas.js';
 import type { DispatchConfig } from '../common/config.js';
 import { taskStatusQuery, WorkflowType, type StepRecord, type TaskMemo, type TaskResult, type TaskStatus } from '../common/contract.js';
@@ -208,7 +208,9 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     async screenshot(id, ref) {
       const detail = await get(id);
       if (!detail.steps.some((step) => step.screenshotUrl?.endsWith(`/${ref}`))) throw notFound('That screenshot');
-      const image = await deps.store.get(ref);
+      const image = await deps.store.get(ref).catch((error: unknown) => {
+        throw error instanceof BlobNotFoundError ? notFound('That screenshot') : error;
+      });
       return sharp(image).resize({ width: SCREENSHOT_WIDTH, withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
     },
 

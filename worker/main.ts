@@ -17,7 +17,13 @@ async function main(): Promise<void> {
   const client = await connectClient(config.temporal);
   const { worker, keepAwake } = await createDesktopWorker({ config, desktopId, connection, client, logger });
 
-  const shutdown = (): void => worker.shutdown();
+  // Ctrl+C in a terminal reaches this process and its supervisor alike; shut down once.
+  let shuttingDown = false;
+  const shutdown = (): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    worker.shutdown();
+  };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   logger.info('desktop worker polling', { desktopId, taskQueue: `desktop-${desktopId}`, namespace: config.temporal.namespace });

@@ -39,6 +39,7 @@ import { describeToolUse } from './step-description.js';
 /** Steps kept in the status and carried across continue-as-new; older ones live in the transcript. */
 const RECENT_STEPS_KEPT = 30;
 const MAX_PROMPT_CHARS = 20_000;
+const ASK_FOR_SCREEN_AGAIN_EVERY = '2 minutes';
 
 // Screenshots and joining the screen's line are short and have no effect on the desktop, so they
 // run as local activities: in the desktop's own worker, without a task-queue round trip, which
@@ -48,10 +49,9 @@ const { takeScreenshot, requestScreen } = proxyLocalActivities<DesktopActivities
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-// The model decision is a local activity too: a step then costs one task-queue round trip (the
-// input action) instead of two. While it runs the workflow answers no queries, so progress is
-// published in the memo, which clients read without the worker. A lost worker is noticed by the
-// workflow task timing out, and the decision is simply asked again.
+// The model decision is a regular activity: while it runs (for seconds or minutes) the workflow
+// task is closed, so the workflow answers queries, publishes progress and reacts to cancellation
+// at once. Heartbeats tell a dead worker from a slow model; the decision is then asked again.
 const { decideNextStep } = proxyActivities<DesktopActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '15 seconds',
@@ -125,8 +125,10 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     queuePosition = position;
     if (!holdsScreen) show(`Queued: number ${position} in line`);
   });
-  setHandler(screenGrantedSignal, () => {
-    holdsScreen = true;
+  // A grant is for this run only: one replayed into a reset run, or meant for an earlier run, is ignored.
+  const claim = workflowInfo().runId;
+  setHandler(screenGrantedSignal, (grant) => {
+    if (grant?.claim === claim) holdsScreen = true;
   });
 
   let published = '';
@@ -207,8 +209,10 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     if (!holdsScreen) {
       show('Waiting for the desktop');
       requestedScreen = true;
-      await requestScreen({ desktopId: input.desktopId, taskId });
-      await condition(() => holdsScreen);
+      // Asking again now and then is harmless (the lock keeps one place per task) and recovers a
+      // line lost with a lock workflow that was terminated or reset.
+      do await requestScreen({ desktopId: input.desktopId, taskId, claim });
+      while (!(await condition(() => holdsScreen, ASK_FOR_SCREEN_AGAIN_EVERY)));
     }
     show('Looking at the screen');
 

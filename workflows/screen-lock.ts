@@ -6,11 +6,12 @@ import {
   releaseScreenSignal,
   screenGrantedSignal,
   screenLockStateQuery,
+  type ScreenClaim,
 } from '../common/contract.js';
 
 export interface ScreenLockState {
-  holder: string | null;
-  waiting: string[];
+  holder: ScreenClaim | null;
+  waiting: ScreenClaim[];
 }
 
 const { isTaskOpen } = proxyActivities<DesktopActivities>({
@@ -23,31 +24,42 @@ const HOLDER_CHECK_INTERVAL = '1 minute';
 /** With nobody holding or waiting for this long, the lock ends; the next request starts it again. */
 const IDLE_LIFETIME = '10 minutes';
 
+type ExternalHandle = ReturnType<typeof getExternalWorkflowHandle>;
+
 /**
  * The desktop's screen and input, held by one task at a time in the order tasks asked for it.
  * Tasks are known by workflow id, so a task that continues as new or is reset in the Web UI keeps
- * (or re-takes) its place. Waiting tasks are told their place in line whenever it changes.
+ * (or re-takes) its place; each grant names the run it is for. Waiting tasks are told their place
+ * in line whenever it changes.
  */
 export async function screenLock(initial?: ScreenLockState): Promise<void> {
-  let holder: string | null = initial?.holder ?? null;
-  const waiting: string[] = [...(initial?.waiting ?? [])];
+  let holder: ScreenClaim | null = initial?.holder ?? null;
+  const waiting: ScreenClaim[] = [...(initial?.waiting ?? [])];
   let regrant = false;
   let changed = true;
 
-  setHandler(acquireScreenSignal, ({ taskId }) => {
-    if (taskId === holder) regrant = true;
-    else if (!waiting.includes(taskId)) waiting.push(taskId);
+  setHandler(acquireScreenSignal, (request) => {
+    const queued = waiting.find((entry) => entry.taskId === request.taskId);
+    if (holder?.taskId === request.taskId) {
+      regrant = regrant || holder.claim !== request.claim;
+      holder = request;
+    } else if (queued) {
+      queued.claim = request.claim;
+    } else {
+      waiting.push(request);
+    }
     changed = true;
   });
   setHandler(releaseScreenSignal, ({ taskId }) => {
-    if (taskId === holder) holder = null;
-    const index = waiting.indexOf(taskId);
+    if (holder?.taskId === taskId) holder = null;
+    const index = waiting.findIndex((entry) => entry.taskId === taskId);
     if (index >= 0) waiting.splice(index, 1);
     changed = true;
   });
-  setHandler(screenLockStateQuery, () => ({ holder, waiting: [...waiting] }));
+  setHandler(screenLockStateQuery, () => ({ holder: holder?.taskId ?? null, waiting: waiting.map((entry) => entry.taskId) }));
 
-  const tell = async (taskId: string, send: (handle: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>): Promise<boolean> => {
+  /** Signals a task; false if it is gone. Handlers may change the line while this waits. */
+  const tell = async (taskId: string, send: (handle: ExternalHandle) => Promise<void>): Promise<boolean> => {
     try {
       await send(getExternalWorkflowHandle(taskId));
       return true;
@@ -56,22 +68,29 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
       return false;
     }
   };
+  const dropWaiting = (taskId: string): void => {
+    const index = waiting.findIndex((entry) => entry.taskId === taskId);
+    if (index >= 0) waiting.splice(index, 1);
+  };
 
   for (;;) {
     if (changed) {
       changed = false;
       if (regrant && holder !== null) {
         regrant = false;
-        if (!(await tell(holder, (handle) => handle.signal(screenGrantedSignal)))) holder = null;
+        const granted = holder;
+        if (!(await tell(granted.taskId, (handle) => handle.signal(screenGrantedSignal, { claim: granted.claim }))) && holder === granted) holder = null;
       }
       while (holder === null && waiting.length > 0) {
+        // Held before the signal goes out, so a release that arrives meanwhile is not lost.
         const next = waiting.shift()!;
-        if (await tell(next, (handle) => handle.signal(screenGrantedSignal))) holder = next;
+        holder = next;
+        if (!(await tell(next.taskId, (handle) => handle.signal(screenGrantedSignal, { claim: next.claim }))) && holder === next) holder = null;
       }
-      for (let index = 0; index < waiting.length; ) {
-        const position = index + 1;
-        if (await tell(waiting[index]!, (handle) => handle.signal(queuePositionSignal, position))) index++;
-        else waiting.splice(index, 1);
+      for (const entry of [...waiting]) {
+        const position = waiting.indexOf(entry) + 1;
+        if (position === 0) continue;
+        if (!(await tell(entry.taskId, (handle) => handle.signal(queuePositionSignal, position)))) dropWaiting(entry.taskId);
       }
       continue;
     }
@@ -83,8 +102,9 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
     const signalled = await condition(() => changed, idle ? IDLE_LIFETIME : HOLDER_CHECK_INTERVAL);
     if (signalled) continue;
     if (idle) return;
-    if (holder !== null && !(await isTaskOpen({ taskId: holder }))) {
-      log.warn('the task holding the screen has ended without releasing it', { taskId: holder });
+    const checked = holder;
+    if (checked !== null && !(await isTaskOpen({ taskId: checked.taskId })) && holder === checked) {
+      log.warn('the task holding the screen has ended without releasing it', { taskId: checked.taskId });
       holder = null;
       changed = true;
     }

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { acquireScreenSignal, desktopTaskQueue, screenLockWorkflowId, WorkflowType } from '../../common/contract.js';
+import { acquireScreenSignal, desktopTaskQueue, screenLockWorkflowId, WorkflowType, type ScreenClaim } from '../../common/contract.js';
 
 /**
  * Activities the screen lock needs from outside workflow code: starting the desktop's lock
@@ -8,13 +8,13 @@ import { acquireScreenSignal, desktopTaskQueue, screenLockWorkflowId, WorkflowTy
  */
 export function createScreenLockActivities(deps: { client: Client }) {
   /** Joins the desktop's line for the screen; the lock signals `screenGranted` when it is our turn. */
-  async function requestScreen(input: { desktopId: string; taskId: string }): Promise<void> {
+  async function requestScreen(input: { desktopId: string } & ScreenClaim): Promise<void> {
     await deps.client.workflow.signalWithStart(WorkflowType.screenLock, {
       workflowId: screenLockWorkflowId(input.desktopId),
       taskQueue: desktopTaskQueue(input.desktopId),
       args: [],
       signal: acquireScreenSignal,
-      signalArgs: [{ taskId: input.taskId }],
+      signalArgs: [{ taskId: input.taskId, claim: input.claim }],
       staticSummary: `Screen and input of desktop ${input.desktopId}, one task at a time`,
     });
   }

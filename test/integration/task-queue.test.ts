@@ -89,5 +89,34 @@ describe('several tasks for one desktop', () => {
     await stack.client.workflow.getHandle(holder).result();
     expect(stack.model.requests.slice(before).map(promptOf)).toEqual(['holder']);
   });
-});
 
+  it('a finished task reset in the Web UI waits for the screen; it never drives it beside the task holding it', async () => {
+    stack.model.drain();
+    stack.model.enqueue(endTurn('first run done'));
+    const before = stack.model.requests.length;
+    const earlier = await startTask(stack.client, stack.config, { prompt: 'reset me later', desktopId: stack.desktopId });
+    await stack.client.workflow.getHandle(earlier).result();
+
+    const holderThinks = deferred();
+    stack.model.enqueue({ ...endTurn('holder done'), after: holderThinks.promise }, endTurn('reset run done'));
+    const holder = await startTask(stack.client, stack.config, { prompt: 'holding the screen', desktopId: stack.desktopId });
+    await stack.model.waitForRequest(before + 2);
+
+    const history = await stack.client.workflow.getHandle(earlier).fetchHistory();
+    const firstTask = history.events!.find((event) => event.workflowTaskCompletedEventAttributes)!;
+    const { runId } = await stack.client.workflowService.resetWorkflowExecution({
+      namespace: stack.config.temporal.namespace,
+      workflowExecution: { workflowId: earlier },
+      workflowTaskFinishEventId: firstTask.eventId,
+      requestId: `reset-${earlier}`,
+      reason: 'run it again',
+    });
+    expect(await eventually(() => progressOf(stack, earlier), (value) => value.queuePosition === 1)).toMatchObject({ phase: 'queued' });
+    expect(stack.model.requests.length - before).toBe(2);
+
+    holderThinks.resolve();
+    await stack.client.workflow.getHandle(holder).result();
+    expect(await stack.client.workflow.getHandle(earlier, runId!).result()).toMatchObject({ reason: 'completed', text: 'reset run done' });
+    expect(stack.model.requests.slice(before).map(promptOf)).toEqual(['reset me later', 'holding the screen', 'reset me later']);
+  });
+});
