@@ -103,6 +103,8 @@ export function createModelActivities(deps: ModelActivityDeps) {
     try {
       raw = await deps.messages.create(request, context?.cancellationSignal ?? new AbortController().signal);
     } catch (error) {
+      // Aborted because the task was cancelled: that is no outage to retry.
+      if (context?.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? error;
       throw classifyModelError(error, input.model);
     } finally {
       if (heartbeat) clearInterval(heartbeat);
