@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
+import { startTask } from '../../common/task-starter.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
 import { apiError, computer, endTurn } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
@@ -22,6 +23,7 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/phone/', import.me
 describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and retries', () => {
   let stack: DesktopStack;
   let gateway: RunningGateway;
+  let config: ReturnType<typeof loadConfig>;
   let phone: Awaited<ReturnType<typeof launchPhone>>;
   let page: Page;
   const snap = async (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -31,7 +33,7 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     stack = await startDesktopStack();
     await stack.startWorker();
     const port = await freePort();
-    const config = loadConfig({ ...stack.env, DISPATCH_PORT: String(port), DISPATCH_HOST: '127.0.0.1', DISPATCH_PUBLIC_URL: `http://127.0.0.1:${port}` });
+    config = loadConfig({ ...stack.env, DISPATCH_PORT: String(port), DISPATCH_HOST: '127.0.0.1', DISPATCH_PUBLIC_URL: `http://127.0.0.1:${port}` });
     gateway = await startGateway({ config, client: stack.client, desktopId: stack.desktopId, logger: createLogger('test-gateway', () => {}), version: 'test', keepAwake: () => ({ mode: 'test', active: false }) });
     phone = await launchPhone();
     page = await phone.context.newPage();
@@ -97,5 +99,22 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     await page.getByRole('button', { name: 'Retry task' }).tap();
     await expect.poll(() => page.getByText('Worked on the second try.').isVisible(), { timeout: 20_000 }).toBe(true);
     await snap('7-retry-succeeded');
+  });
+
+  it('reconnects by itself after the connection drops, and catches up on what happened meanwhile', async () => {
+    await page.goto(gateway.publicUrl);
+    await expect.poll(() => page.locator('.connection--live').isVisible(), { timeout: 15_000 }).toBe(true);
+    await gateway.close();
+    await expect.poll(() => page.locator('.connection--live').isVisible(), { timeout: 15_000 }).toBe(false);
+
+    stack.model.drain();
+    stack.model.enqueue(endTurn('Finished while the phone was away.'));
+    const taskId = await startTask(stack.client, config, { prompt: 'done while the phone was disconnected', desktopId: stack.desktopId });
+    await stack.client.workflow.getHandle(taskId).result();
+
+    gateway = await startGateway({ config, client: stack.client, desktopId: stack.desktopId, logger: createLogger('test-gateway', () => {}), version: 'test', keepAwake: () => ({ mode: 'test', active: false }) });
+    await expect.poll(() => page.locator('.connection--live').isVisible(), { timeout: 45_000 }).toBe(true);
+    await expect.poll(() => page.getByText('done while the phone was disconnected').isVisible(), { timeout: 15_000 }).toBe(true);
+    await snap('8-caught-up');
   });
 });
