@@ -4,8 +4,9 @@ import { cp, lstat, mkdir, open, readFile, readdir, readlink, rename, rm, writeF
 import path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../ports.js';
-import { isWithin, modelFixableMessage, type GrantedRoots, type ResolvedPath } from './granted-roots.js';
-import { decodeText, type ToolOutcome } from './text-editor.js';
+import { isWithin, type GrantedRoots, type ResolvedPath } from './granted-roots.js';
+import { runModelTool, ToolRefusal, type ToolOutcome } from './model-tool.js';
+import { decodeText } from './text-editor.js';
 
 /**
  * `file_manager`: the file operations a person would do in a file manager, so the model need not
@@ -125,9 +126,6 @@ interface TrashManifest {
   trashedAt: string;
 }
 
-/** Returned as an `is_error` result instead of thrown: the model can fix it. */
-class OperationRefused extends Error {}
-
 export interface FileManager {
   /** Validates and runs one operation. Throws only for failures worth retrying (I/O errors). */
   run(input: unknown): Promise<ToolOutcome>;
@@ -139,18 +137,18 @@ export function createFileManager(deps: { roots: GrantedRoots; trashDir: string;
 
   const existing = async (requested: string, options = noFollow): Promise<ResolvedPath> => {
     const resolved = await roots.resolve(requested, options);
-    if (!resolved.exists) throw new OperationRefused(`Nothing exists at ${resolved.real}.`);
+    if (!resolved.exists) throw new ToolRefusal(`Nothing exists at ${resolved.real}.`);
     return resolved;
   };
   const vacant = async (requested: string): Promise<ResolvedPath> => {
     const resolved = await roots.resolve(requested, noFollow);
     if (resolved.exists) {
-      throw new OperationRefused(`${resolved.real} already exists. Choose another name, or trash the existing item first.`);
+      throw new ToolRefusal(`${resolved.real} already exists. Choose another name, or trash the existing item first.`);
     }
     return resolved;
   };
   const notARoot = (item: ResolvedPath, verb: string): void => {
-    if (item.real === item.root) throw new OperationRefused(`Cannot ${verb} a granted folder itself (${item.real}).`);
+    if (item.real === item.root) throw new ToolRefusal(`Cannot ${verb} a granted folder itself (${item.real}).`);
   };
 
   const list = async (requested: string, recursive: boolean): Promise<string> => {
@@ -215,7 +213,7 @@ export function createFileManager(deps: { roots: GrantedRoots; trashDir: string;
     const from = await existing(fromPath);
     notARoot(from, 'move');
     const to = await vacant(toPath);
-    if (isWithin(from.real, to.real)) throw new OperationRefused('Cannot move a folder into itself.');
+    if (isWithin(from.real, to.real)) throw new ToolRefusal('Cannot move a folder into itself.');
     await roots.mkdirInside(path.dirname(to.real));
     await moveEntry(from.real, to.real);
     return `Moved ${from.real} to ${to.real}.`;
@@ -224,7 +222,7 @@ export function createFileManager(deps: { roots: GrantedRoots; trashDir: string;
   const copy = async (fromPath: string, toPath: string): Promise<string> => {
     const from = await existing(fromPath, { followFinalLink: true });
     const to = await vacant(toPath);
-    if (isWithin(from.real, to.real)) throw new OperationRefused('Cannot copy a folder into itself.');
+    if (isWithin(from.real, to.real)) throw new ToolRefusal('Cannot copy a folder into itself.');
     await roots.mkdirInside(path.dirname(to.real));
     await cp(from.real, to.real, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
     return `Copied ${from.real} to ${to.real}.`;
@@ -234,7 +232,7 @@ export function createFileManager(deps: { roots: GrantedRoots; trashDir: string;
     const target = await roots.resolve(requested);
     if (target.exists) {
       if ((await lstat(target.real)).isDirectory()) return `${target.real} already exists.`;
-      throw new OperationRefused(`${target.real} already exists and is not a folder.`);
+      throw new ToolRefusal(`${target.real} already exists and is not a folder.`);
     }
     await roots.mkdirInside(target.real);
     return `Created folder ${target.real}.`;
@@ -262,7 +260,7 @@ export function createFileManager(deps: { roots: GrantedRoots; trashDir: string;
     const manifestPath = path.join(trashDir, `${id}.json`);
     const manifest = await readTrashManifest(manifestPath);
     if (manifest === undefined || path.basename(manifest.name) !== manifest.name) {
-      throw new OperationRefused(`No trash item has id ${id}. Use list_trash to see the ids.`);
+      throw new ToolRefusal(`No trash item has id ${id}. Use list_trash to see the ids.`);
     }
     const target = await vacant(toPath ?? manifest.originalPath);
     await roots.mkdirInside(path.dirname(target.real));
@@ -306,19 +304,7 @@ export function createFileManager(deps: { roots: GrantedRoots; trashDir: string;
   };
 
   return {
-    async run(input) {
-      const parsed = fileManagerInputSchema.safeParse(input);
-      if (!parsed.success) {
-        return { isError: true, text: `Invalid ${FILE_MANAGER_TOOL_NAME} input:\n${z.prettifyError(parsed.error)}\n${DESCRIPTION}` };
-      }
-      try {
-        return { isError: false, text: await execute(parsed.data) };
-      } catch (error) {
-        const message = error instanceof OperationRefused ? error.message : modelFixableMessage(error);
-        if (message === undefined) throw error;
-        return { isError: true, text: message };
-      }
-    },
+    run: (input) => runModelTool({ name: FILE_MANAGER_TOOL_NAME, schema: fileManagerInputSchema, usage: DESCRIPTION }, input, execute),
   };
 }
 

@@ -2,7 +2,10 @@ import { constants } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { modelFixableMessage, type GrantedRoots } from './granted-roots.js';
+import type { GrantedRoots } from './granted-roots.js';
+import { runModelTool, ToolRefusal, type ToolOutcome } from './model-tool.js';
+
+export type { ToolOutcome };
 
 /**
  * Anthropic's text editor tool, version `text_editor_20250728` (Claude 4 models), confined to the
@@ -26,12 +29,6 @@ export function textEditorToolDefinition(maxCharacters?: number) {
     name: TEXT_EDITOR_TOOL_NAME,
     ...(maxCharacters !== undefined ? { max_characters: maxCharacters } : {}),
   };
-}
-
-/** What a file tool hands back before it becomes a {@link ToolResultRecord}. */
-export interface ToolOutcome {
-  isError: boolean;
-  text: string;
 }
 
 /** Files larger than this are not opened by the editor; the model is told so. */
@@ -88,9 +85,6 @@ export function decodeText(bytes: Buffer): string | undefined {
   }
 }
 
-/** Returned as an `is_error` result instead of thrown: the model can fix it. */
-class EditRefused extends Error {}
-
 export interface TextEditor {
   /** Validates and runs one command. Throws only for failures worth retrying (I/O errors). */
   run(input: unknown): Promise<ToolOutcome>;
@@ -101,14 +95,14 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
 
   const readText = async (real: string): Promise<{ text: string; mode: number }> => {
     const info = await stat(real);
-    if (info.isDirectory()) throw new EditRefused(`${real} is a folder; only view works on folders.`);
+    if (info.isDirectory()) throw new ToolRefusal(`${real} is a folder; only view works on folders.`);
     if (info.size > MAX_EDITABLE_BYTES) {
-      throw new EditRefused(`${real} is ${info.size} bytes, more than the editor opens (${MAX_EDITABLE_BYTES}).`);
+      throw new ToolRefusal(`${real} is ${info.size} bytes, more than the editor opens (${MAX_EDITABLE_BYTES}).`);
     }
     const bytes = await readFile(real, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
     const text = decodeText(bytes);
     if (text === undefined) {
-      throw new EditRefused(`${real} is a binary (or non-UTF-8) file; the text editor only handles text.`);
+      throw new ToolRefusal(`${real} is a binary (or non-UTF-8) file; the text editor only handles text.`);
     }
     return { text, mode: info.mode & 0o7777 };
   };
@@ -123,23 +117,23 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
 
   const view = async (real: string, range?: [number, number]): Promise<string> => {
     if ((await stat(real)).isDirectory()) {
-      if (range) throw new EditRefused('view_range only applies to files, not folders.');
+      if (range) throw new ToolRefusal('view_range only applies to files, not folders.');
       return clip(await listTwoLevels(real));
     }
     const lines = splitLines((await readText(real)).text);
     if (lines.length === 0) return `${real} is empty.`;
     let [start, end] = range ?? [1, -1];
     if (start > lines.length) {
-      throw new EditRefused(`view_range starts at line ${start} but ${real} has ${lines.length} lines.`);
+      throw new ToolRefusal(`view_range starts at line ${start} but ${real} has ${lines.length} lines.`);
     }
     if (end === -1 || end > lines.length) end = lines.length;
-    if (end < start) throw new EditRefused(`view_range end (${end}) is before its start (${start}).`);
+    if (end < start) throw new ToolRefusal(`view_range end (${end}) is before its start (${start}).`);
     return clip(`Lines ${start}-${end} of ${lines.length} in ${real}:\n${numbered(lines, start, end)}`);
   };
 
   const create = async (real: string, exists: boolean, fileText: string): Promise<string> => {
     if (exists) {
-      throw new EditRefused(
+      throw new ToolRefusal(
         `${real} already exists; create does not overwrite. Change it with str_replace or insert, ` +
           'or move it to the trash with file_manager first.',
       );
@@ -153,14 +147,14 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
     const { text, mode } = await readText(real);
     const first = text.indexOf(oldStr);
     if (first === -1) {
-      throw new EditRefused(
+      throw new ToolRefusal(
         `old_str was not found in ${real}. It must match exactly, including whitespace and indentation; ` +
           'view the file and copy the text.',
       );
     }
     if (text.indexOf(oldStr, first + 1) !== -1) {
       const at = occurrenceLines(text, oldStr);
-      throw new EditRefused(
+      throw new ToolRefusal(
         `old_str occurs ${at.length} times in ${real} (lines ${at.slice(0, 10).join(', ')}); nothing was changed. ` +
           'Include more surrounding text so it occurs exactly once.',
       );
@@ -175,7 +169,7 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
     const { text, mode } = await readText(real);
     const lineCount = splitLines(text).length;
     if (afterLine > lineCount) {
-      throw new EditRefused(`insert_line ${afterLine} is past the end: ${real} has ${lineCount} lines (0 = top).`);
+      throw new ToolRefusal(`insert_line ${afterLine} is past the end: ${real} has ${lineCount} lines (0 = top).`);
     }
     let offset = 0;
     for (let line = 0; line < afterLine; line += 1) {
@@ -206,19 +200,7 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
   };
 
   return {
-    async run(input) {
-      const parsed = textEditorInputSchema.safeParse(input);
-      if (!parsed.success) {
-        return { isError: true, text: `Invalid ${TEXT_EDITOR_TOOL_NAME} input:\n${z.prettifyError(parsed.error)}\n${EXPECTED_SHAPES}` };
-      }
-      try {
-        return { isError: false, text: await execute(parsed.data) };
-      } catch (error) {
-        const message = error instanceof EditRefused ? error.message : modelFixableMessage(error);
-        if (message === undefined) throw error;
-        return { isError: true, text: message };
-      }
-    },
+    run: (input) => runModelTool({ name: TEXT_EDITOR_TOOL_NAME, schema: textEditorInputSchema, usage: EXPECTED_SHAPES }, input, execute),
   };
 }
 

@@ -40,6 +40,8 @@ export interface DesktopStack {
   model: FakeMessagesApi;
   client: Client;
   startWorker(): Promise<WorkerProcess>;
+  /** Resets a task to its first workflow task, as the Web UI's "Reset" does; returns the new run id. */
+  resetToStart(taskId: string, reason: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -110,6 +112,18 @@ export async function startDesktopStack(options: { width?: number; height?: numb
     model,
     client,
     startWorker,
+    async resetToStart(taskId, reason) {
+      const history = await client.workflow.getHandle(taskId).fetchHistory();
+      const firstTask = history.events!.find((event) => event.workflowTaskCompletedEventAttributes)!;
+      const { runId } = await client.workflowService.resetWorkflowExecution({
+        namespace: config.temporal.namespace,
+        workflowExecution: { workflowId: taskId },
+        workflowTaskFinishEventId: firstTask.eventId,
+        requestId: `reset-${taskId}-${randomUUID()}`,
+        reason,
+      });
+      return runId!;
+    },
     async stop() {
       await Promise.all(workers.map((worker) => worker.kill()));
       await client.connection.close();

@@ -42,17 +42,8 @@ describe('when the model service misbehaves', () => {
 
     // The person fixes the key and resets the task in the Web UI: it runs again, from the start.
     stack.model.enqueue(endTurn('Done with a working key.'));
-    const handle = stack.client.workflow.getHandle(taskId);
-    const history = await handle.fetchHistory();
-    const firstTask = history.events!.find((event) => event.workflowTaskCompletedEventAttributes)!;
-    const { runId } = await stack.client.workflowService.resetWorkflowExecution({
-      namespace: stack.config.temporal.namespace,
-      workflowExecution: { workflowId: taskId },
-      workflowTaskFinishEventId: firstTask.eventId,
-      requestId: `reset-${taskId}`,
-      reason: 'API key fixed',
-    });
-    expect(await stack.client.workflow.getHandle(taskId, runId!).result()).toMatchObject({ reason: 'completed', text: 'Done with a working key.' });
+    const runId = await stack.resetToStart(taskId, 'API key fixed');
+    expect(await stack.client.workflow.getHandle(taskId, runId).result()).toMatchObject({ reason: 'completed', text: 'Done with a working key.' });
   });
 
   it('tells the model, instead of crashing, when it calls a tool that does not exist or sends a malformed action', async () => {

@@ -102,21 +102,13 @@ describe('several tasks for one desktop', () => {
     const holder = await startTask(stack.client, stack.config, { prompt: 'holding the screen', desktopId: stack.desktopId });
     await stack.model.waitForRequest(before + 2);
 
-    const history = await stack.client.workflow.getHandle(earlier).fetchHistory();
-    const firstTask = history.events!.find((event) => event.workflowTaskCompletedEventAttributes)!;
-    const { runId } = await stack.client.workflowService.resetWorkflowExecution({
-      namespace: stack.config.temporal.namespace,
-      workflowExecution: { workflowId: earlier },
-      workflowTaskFinishEventId: firstTask.eventId,
-      requestId: `reset-${earlier}`,
-      reason: 'run it again',
-    });
+    const runId = await stack.resetToStart(earlier, 'run it again');
     expect(await eventually(() => progressOf(stack, earlier), (value) => value.queuePosition === 1)).toMatchObject({ phase: 'queued' });
     expect(stack.model.requests.length - before).toBe(2);
 
     holderThinks.resolve();
     await stack.client.workflow.getHandle(holder).result();
-    expect(await stack.client.workflow.getHandle(earlier, runId!).result()).toMatchObject({ reason: 'completed', text: 'reset run done' });
+    expect(await stack.client.workflow.getHandle(earlier, runId).result()).toMatchObject({ reason: 'completed', text: 'reset run done' });
     expect(stack.model.requests.slice(before).map(promptOf)).toEqual(['reset me later', 'holding the screen', 'reset me later']);
   });
 });
