@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { atMostOnce } from './input/at-most-once.js';
+import { atMostOnce, type JournaledActionArgs } from './input/at-most-once.js';
 import { createComputerActivities } from './input/computer-activity.js';
 import { createFileActivities } from './files/file-activity.js';
 import { fileManagerToolDefinition } from './files/file-manager.js';
@@ -27,7 +27,7 @@ export interface DesktopActivityDeps {
   clock: Clock;
   store: ContentStore;
   messages: MessagesPort;
-  /** The model whose image limit screenshots taken by the `screenshot` action follow. */
+  /** The model whose image limit applies when a call does not name one. */
   defaultModel: string;
   roots: string[];
   trashDir: string;
@@ -53,11 +53,23 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
     return capture;
   };
 
-  const computer = createComputerActivities({ input: deps.input, capture: captureFor(deps.defaultModel), clock: deps.clock });
+  // One computer activity per image limit, so `screenshot` and `zoom` follow the task's own model.
+  const journal = createToolCallJournal(deps.journalDir, deps.clock);
+  const computers = new Map<ScreenCapture, ReturnType<typeof atMostOnce>>();
+  const computerFor = (model: string): ReturnType<typeof atMostOnce> => {
+    const capture = captureFor(model);
+    let perform = computers.get(capture);
+    if (!perform) {
+      perform = atMostOnce(createComputerActivities({ input: deps.input, capture, clock: deps.clock }).performComputerAction, journal);
+      computers.set(capture, perform);
+    }
+    return perform;
+  };
 
   return {
     ...createScreenActivities({ captureFor }),
-    performComputerAction: atMostOnce(computer.performComputerAction, createToolCallJournal(deps.journalDir, deps.clock)),
+    /** Carries out one computer-tool action at most once, with the image limit of the task's model. */
+    performComputerAction: (args: JournaledActionArgs & { model?: string }) => computerFor(args.model ?? deps.defaultModel)(args),
     ...createFileActivities({ roots: deps.roots, trashDir: deps.trashDir, journalDir: deps.journalDir, maxCharacters: TEXT_EDITOR_MAX_CHARACTERS }),
     ...createModelActivities({
       messages: deps.messages,

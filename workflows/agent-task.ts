@@ -176,7 +176,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
       try {
         // Not cancellable: an action in progress finishes; cancellation is checked between actions.
         return await CancellationScope.nonCancellable(() =>
-          performComputerAction({ taskId, toolUseId: use.id, input: use.input, geometry: geometry!, toolVersion: decisionTool }),
+          performComputerAction({ taskId, model, toolUseId: use.id, input: use.input, geometry: geometry!, toolVersion: decisionTool }),
         );
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;
