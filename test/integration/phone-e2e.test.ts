@@ -55,9 +55,9 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     await page.getByLabel('Name for this phone').fill('Test phone');
     await snap('1-pair');
     await page.getByRole('button', { name: 'Pair this phone' }).tap();
-    await expect.poll(() => page.getByLabel('What should your desktop do?').isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.getByLabel('What should your desktop do?').first().isVisible(), { timeout: 15_000 }).toBe(true);
     expect(page.url()).not.toContain('#pair=');
-    await expect.poll(() => page.getByText('Desktop online').isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.getByText('Desktop online').first().isVisible(), { timeout: 15_000 }).toBe(true);
     await snap('2-home');
   });
 
@@ -66,10 +66,10 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     stack.model.enqueue(computer({ action: 'mouse_move', coordinate: [120, 80] }), { ...endTurn('Moved the pointer to the top left.'), after: moved.promise });
     await page.getByLabel('What should your desktop do?').fill('move the pointer to the top left');
     await page.getByRole('button', { name: 'Dispatch' }).tap();
-    await expect.poll(() => page.getByText('mouse move at (120, 80)').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText('mouse move at (120, 80)').first().isVisible(), { timeout: 20_000 }).toBe(true);
     await snap('3-task-running');
     moved.resolve();
-    await expect.poll(() => page.getByText('Moved the pointer to the top left.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText('Moved the pointer to the top left.').first().isVisible(), { timeout: 20_000 }).toBe(true);
     await page.getByRole('button', { name: /Show screenshot of/ }).first().tap();
     await expect.poll(() => page.locator('img[src^="blob:"]').count(), { timeout: 10_000 }).toBe(1);
     await snap('4-task-succeeded');
@@ -94,18 +94,18 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     await page.goto(gateway.publicUrl);
     await page.getByLabel('What should your desktop do?').fill('a task that fails first');
     await page.getByRole('button', { name: 'Dispatch' }).tap();
-    await expect.poll(() => page.getByText(/The API key was refused/).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText(/The API key was refused/).first().isVisible(), { timeout: 20_000 }).toBe(true);
     await snap('6-task-failed');
     await page.getByRole('button', { name: 'Retry task' }).tap();
-    await expect.poll(() => page.getByText('Worked on the second try.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText('Worked on the second try.').first().isVisible(), { timeout: 20_000 }).toBe(true);
     await snap('7-retry-succeeded');
   });
 
   it('reconnects by itself after the connection drops, and catches up on what happened meanwhile', async () => {
     await page.goto(gateway.publicUrl);
-    await expect.poll(() => page.locator('.connection--live').isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.locator('.connection--live').first().isVisible(), { timeout: 15_000 }).toBe(true);
     await gateway.close();
-    await expect.poll(() => page.locator('.connection--live').isVisible(), { timeout: 15_000 }).toBe(false);
+    await expect.poll(() => page.locator('.connection--live').first().isVisible(), { timeout: 15_000 }).toBe(false);
 
     stack.model.drain();
     stack.model.enqueue(endTurn('Finished while the phone was away.'));
@@ -113,8 +113,8 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     await stack.client.workflow.getHandle(taskId).result();
 
     gateway = await startGateway({ config, client: stack.client, desktopId: stack.desktopId, logger: createLogger('test-gateway', () => {}), version: 'test', keepAwake: () => ({ mode: 'test', active: false }) });
-    await expect.poll(() => page.locator('.connection--live').isVisible(), { timeout: 45_000 }).toBe(true);
-    await expect.poll(() => page.getByText('done while the phone was disconnected').isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.locator('.connection--live').first().isVisible(), { timeout: 45_000 }).toBe(true);
+    await expect.poll(() => page.locator('.task-list').getByText('done while the phone was disconnected').first().isVisible(), { timeout: 15_000 }).toBe(true);
     await snap('8-caught-up');
   });
 });
