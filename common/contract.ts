@@ -148,6 +148,8 @@ export const taskStatusQuery = defineQuery<TaskStatus>('taskStatus');
 export interface ScreenClaim {
   taskId: string;
   claim: string;
+  /** When the task was submitted (its workflow chain started): the line is kept in this order. */
+  submittedAt: string;
 }
 
 /** Signal from the screen lock: the run that made `claim` now holds the desktop's screen and input. */

@@ -211,7 +211,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
       requestedScreen = true;
       // Asking again now and then is harmless (the lock keeps one place per task) and recovers a
       // line lost with a lock workflow that was terminated or reset.
-      do await requestScreen({ desktopId: input.desktopId, taskId, claim });
+      do await requestScreen({ desktopId: input.desktopId, taskId, claim, submittedAt: workflowInfo().startTime.toISOString() });
       while (!(await condition(() => holdsScreen, ASK_FOR_SCREEN_AGAIN_EVERY)));
     }
     show('Looking at the screen');

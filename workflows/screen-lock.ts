@@ -26,6 +26,10 @@ const IDLE_LIFETIME = '10 minutes';
 
 type ExternalHandle = ReturnType<typeof getExternalWorkflowHandle>;
 
+function submittedBefore(a: ScreenClaim, b: ScreenClaim): boolean {
+  return a.submittedAt < b.submittedAt || (a.submittedAt === b.submittedAt && a.taskId < b.taskId);
+}
+
 /**
  * The desktop's screen and input, held by one task at a time in the order tasks asked for it.
  * Tasks are known by workflow id, so a task that continues as new or is reset in the Web UI keeps
@@ -46,7 +50,10 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
     } else if (queued) {
       queued.claim = request.claim;
     } else {
-      waiting.push(request);
+      // Requests from tasks submitted moments apart can arrive in either order; the line keeps
+      // the order they were submitted in.
+      const later = waiting.findIndex((entry) => submittedBefore(request, entry));
+      waiting.splice(later < 0 ? waiting.length : later, 0, request);
     }
     changed = true;
   });
