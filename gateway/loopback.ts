@@ -59,9 +59,6 @@ export function createLoopbackGuard(options: LoopbackGuardOptions = {}): Request
   };
 }
 
-/** {@link createLoopbackGuard} with the real loopback test. */
-export const requireLoopback: RequestHandler = createLoopbackGuard();
-
 /**
  * Middleware for state-changing loopback routes: refuses a request a page from another origin
  * made in the desktop's browser (a cross-site form post to 127.0.0.1). Requests without browser

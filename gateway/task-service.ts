@@ -1,4 +1,4 @@
-import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import sharp from 'sharp';
 import { BlobNotFoundError, type ContentStore } from '../activities/store/content-store.js';
 import type { ApiTaskStatus, CreatedTask, CreateTaskRequest, TaskDetail, TaskStep, TaskSummary } from '../common/api-schemas.js';
@@ -47,7 +47,10 @@ export interface TaskServiceDeps {
   onChange?: (id: string) => void;
 }
 
-function memoOf(description: WorkflowExecutionDescription): TaskMemo {
+/** What a task's summary is read from; a describe and a visibility listing both carry it. */
+type TaskExecution = Pick<WorkflowExecutionInfo, 'workflowId' | 'status' | 'memo' | 'startTime'>;
+
+function memoOf(description: TaskExecution): TaskMemo {
   const memo = (description.memo ?? {}) as Partial<TaskMemo>;
   return { prompt: String(memo.prompt ?? ''), desktopId: String(memo.desktopId ?? ''), retryOf: memo.retryOf, progress: memo.progress };
 }
@@ -88,7 +91,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     }));
   }
 
-  async function liveStatus(description: WorkflowExecutionDescription, memo: TaskMemo): Promise<{ status: ApiTaskStatus; progress?: TaskStatus }> {
+  async function liveStatus(memo: TaskMemo): Promise<{ status: ApiTaskStatus; progress?: TaskStatus }> {
     const desktop = await deps.presence.status(memo.desktopId).catch(() => undefined);
     const progress = memo.progress;
     if (desktop && !desktop.online) return { status: 'waiting', progress };
@@ -96,7 +99,8 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     return { status: 'running', progress };
   }
 
-  async function summarize(description: WorkflowExecutionDescription): Promise<TaskDetail> {
+  /** A task as the phone sees it, from a describe or straight from a visibility listing. */
+  async function summarize(description: TaskExecution): Promise<TaskDetail> {
     const id = description.workflowId;
     const memo = memoOf(description);
     const base = {
@@ -109,7 +113,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     const handle = client.workflow.getHandle(id);
     switch (description.status.name) {
       case 'RUNNING': {
-        const { status, progress } = await liveStatus(description, memo);
+        const { status, progress } = await liveStatus(memo);
         return {
           ...base,
           status,
@@ -175,14 +179,14 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     create: (request) => create(request),
 
     async list() {
-      const found: WorkflowExecutionDescription[] = [];
+      const found: WorkflowExecutionInfo[] = [];
       for await (const execution of client.workflow.list({ query: `WorkflowType = '${WorkflowType.agentTask}'`, pageSize: LIST_LIMIT })) {
-        found.push(execution as WorkflowExecutionDescription);
+        found.push(execution);
         if (found.length >= LIST_LIMIT * 2) break;
       }
       found.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
       const latest = found.filter((execution, index) => found.findIndex((other) => other.workflowId === execution.workflowId) === index);
-      const details = await Promise.all(latest.slice(0, LIST_LIMIT).map((execution) => describe(execution.workflowId).then(summarize)));
+      const details = await Promise.all(latest.slice(0, LIST_LIMIT).map(summarize));
       return details.map(toSummary);
     },
 

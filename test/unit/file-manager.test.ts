@@ -6,6 +6,7 @@ import type { ToolResultRecord } from '../../common/contract.js';
 import type { Clock } from '../../activities/ports.js';
 import { createFileActivities } from '../../activities/files/file-activity.js';
 import { fileManagerToolDefinition } from '../../activities/files/file-manager.js';
+import { contentsOf } from '../helpers/folder-contents.js';
 
 const TOOL = 'file_manager';
 const NOW = new Date('2025-03-04T05:06:07.000Z');
@@ -19,15 +20,6 @@ let calls = 0;
 
 const at = (...names: string[]) => path.join(root, ...names);
 const exists = (full: string) => lstat(full).then(() => true, () => false);
-
-async function contentsOf(folder: string): Promise<Record<string, string>> {
-  const result: Record<string, string> = {};
-  for (const name of await readdir(folder, { recursive: true })) {
-    const full = path.join(folder, name);
-    result[name] = (await stat(full)).isFile() ? await readFile(full, 'utf8') : '<dir>';
-  }
-  return result;
-}
 
 /** The trash id a successful trash result reports. */
 function trashIdOf(result: ToolResultRecord): string {

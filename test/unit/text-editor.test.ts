@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ToolResultRecord } from '../../common/contract.js';
 import { createFileActivities } from '../../activities/files/file-activity.js';
 import { textEditorToolDefinition } from '../../activities/files/text-editor.js';
+import { contentsOf } from '../helpers/folder-contents.js';
 
 const TOOL = 'str_replace_based_edit_tool';
 let base: string;
@@ -23,15 +24,6 @@ function build(maxCharacters?: number): void {
 }
 
 const read = (name: string) => readFile(path.join(root, name), 'utf8');
-
-async function contentsOf(folder: string): Promise<Record<string, string>> {
-  const result: Record<string, string> = {};
-  for (const name of await readdir(folder, { recursive: true })) {
-    const full = path.join(folder, name);
-    result[name] = (await stat(full)).isFile() ? await readFile(full, 'utf8') : '<dir>';
-  }
-  return result;
-}
 
 beforeEach(async () => {
   base = await realpath(await mkdtemp(path.join(os.tmpdir(), 'dispatch-editor-')));
