@@ -1,15 +1,18 @@
 import type { Client } from '@temporalio/client';
-import { atMostOnce, type JournaledActionArgs } from './input/at-most-once.js';
-import { createComputerActivities } from './input/computer-activity.js';
+import type { ToolResultRecord } from '../common/contract.js';
+import { modelProfile, type ComputerDialect } from '../common/models.js';
 import { createFileActivities } from './files/file-activity.js';
 import { fileManagerToolDefinition } from './files/file-manager.js';
 import { textEditorToolDefinition } from './files/text-editor.js';
+import { atMostOnce } from './input/at-most-once.js';
+import { createComputerActivities } from './input/computer-activity.js';
+import { computerToolDeclaration } from './input/computer-declaration.js';
 import { createModelActivities } from './model/decide-activity.js';
-import type { ComputerToolVersion } from './model/computer-tools.js';
 import type { MessagesPort } from './model/messages-port.js';
 import { buildSystemPrompt } from './model/system-prompt.js';
 import type { Clock, InputDevice, ScreenCapture, ScreenGrabber } from './ports.js';
 import { createScreenCapture } from './screen/capture.js';
+import type { ScreenGeometry } from './screen/coordinates.js';
 import { imageLimitForModel } from './screen/image-limits.js';
 import { createScreenActivities } from './screen/screenshot-activity.js';
 import { createScreenLockActivities } from './screen-lock/lock-activities.js';
@@ -33,7 +36,20 @@ export interface DesktopActivityDeps {
   trashDir: string;
   journalDir: string;
   platform: string;
-  computerToolOverride?: ComputerToolVersion;
+  computerToolOverride?: ComputerDialect;
+}
+
+/** One computer tool call, as the workflow hands it to the desktop. */
+export interface ComputerCallArgs {
+  taskId: string;
+  /** The task's model: it decides the dialect the call is read in and the image rule of screenshots. */
+  model?: string;
+  toolUseId: string;
+  /** The tool_use's name: `computer` for the older tools, the member for the toolset. */
+  name: string;
+  toolsetName?: string;
+  input: unknown;
+  geometry: ScreenGeometry;
 }
 
 /**
@@ -60,16 +76,36 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
     const capture = captureFor(model);
     let perform = computers.get(capture);
     if (!perform) {
-      perform = atMostOnce(createComputerActivities({ input: deps.input, capture, clock: deps.clock }).performComputerAction, journal);
+      perform = atMostOnce(createComputerActivities({ input: deps.input, capture, clock: deps.clock, store: deps.store }).performComputerAction, journal);
       computers.set(capture, perform);
     }
     return perform;
   };
 
+  const textEditorTool = textEditorToolDefinition(TEXT_EDITOR_MAX_CHARACTERS);
+  const fileManagerTool = fileManagerToolDefinition as unknown as Record<string, unknown>;
+
   return {
     ...createScreenActivities({ captureFor }),
-    /** Carries out one computer-tool action at most once, with the image limit of the task's model. */
-    performComputerAction: (args: JournaledActionArgs & { model?: string }) => computerFor(args.model ?? deps.defaultModel)(args),
+    /** Carries out one computer-tool call at most once, in the dialect and image limit of the task's model. */
+    performComputerAction(args: ComputerCallArgs): Promise<ToolResultRecord> {
+      const model = args.model ?? deps.defaultModel;
+      const { dialect } = modelProfile(model, deps.computerToolOverride);
+      const isMember = args.toolsetName !== undefined;
+      if (isMember !== (dialect === 'computer_toolset_20260801')) {
+        // The model called the computer in a dialect it was not offered: nothing runs.
+        const offered = isMember ? `the ${dialect} tool named "computer"` : 'the computer toolset\'s members (left_click, type, screenshot, …)';
+        return Promise.resolve({ toolUseId: args.toolUseId, ...(isMember ? { toolsetName: args.toolsetName } : {}), isError: true, text: `That computer call does not exist here; use ${offered}.` });
+      }
+      return computerFor(model)({
+        taskId: args.taskId,
+        toolUseId: args.toolUseId,
+        input: args.input,
+        geometry: args.geometry,
+        toolVersion: dialect,
+        ...(args.toolsetName !== undefined ? { member: args.name } : {}),
+      });
+    },
     ...createFileActivities({ roots: deps.roots, trashDir: deps.trashDir, journalDir: deps.journalDir, maxCharacters: TEXT_EDITOR_MAX_CHARACTERS }),
     ...createModelActivities({
       messages: deps.messages,
@@ -78,10 +114,12 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
         roots: deps.roots,
         platform: deps.platform,
         fileManagerTool: String(fileManagerToolDefinition.name),
-        textEditorTool: String(textEditorToolDefinition().name),
+        textEditorTool: String(textEditorTool.name),
       }),
-      textEditorTool: textEditorToolDefinition(TEXT_EDITOR_MAX_CHARACTERS),
-      extraTools: [fileManagerToolDefinition as unknown as Record<string, unknown>],
+      offerTools(profile, geometry) {
+        const computer = computerToolDeclaration(profile, geometry);
+        return { tools: [computer.tool, textEditorTool, fileManagerTool], betas: computer.beta ? [computer.beta] : [] };
+      },
       computerToolOverride: deps.computerToolOverride,
     }),
     ...createScreenLockActivities({ client: deps.client }),

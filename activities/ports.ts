@@ -79,6 +79,8 @@ export interface CapturedImage {
 export interface ScreenCapture {
   /** The whole screen, scaled to the advertised size, with the geometry it was taken at. */
   screenshot(): Promise<CapturedImage & { geometry: ScreenGeometry }>;
+  /** The geometry a screenshot taken now would have, without taking one (nothing on screen is read). */
+  geometry(): Promise<ScreenGeometry>;
   /** A region given in image coordinates, grabbed at the screen's native resolution. */
   zoom(region: Rect, geometry: ScreenGeometry): Promise<CapturedImage>;
 }

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { encodeScreenImage } from '../activities/screen/capture.js';
-import { advertisedImageSize, CLAUDE_4_IMAGE_LIMIT } from '../activities/screen/image-limits.js';
+import { advertisedImageSize } from '../activities/screen/image-limits.js';
+import { STANDARD_IMAGE_RULE } from '../common/models.js';
 import { launchApp, startXDisplay, waitForWindow, type LaunchedApp } from '../test/helpers/x-display.js';
 import { createNutScreenGrabber } from '../worker/adapters/nut-desktop.js';
 import { percentile, type Benchmark, type BenchResult } from './bench-types.js';
@@ -38,7 +39,7 @@ export const screenshotBenchmark: Benchmark = {
       process.env.DISPLAY = x.display;
       windows.push(...(await showDesktop(x.display, scratch)));
       const grabber = createNutScreenGrabber();
-      const target = advertisedImageSize(await grabber.logicalSize(), CLAUDE_4_IMAGE_LIMIT);
+      const target = advertisedImageSize(await grabber.logicalSize(), STANDARD_IMAGE_RULE);
       const file = path.join(scratch, 'screenshot.png');
       const shell = (command: string) => run('/bin/sh', ['-c', command], { env: x.env });
 

@@ -30,7 +30,7 @@ async function plainLoop(activities: DesktopActivities, model: string): Promise<
     const geometry: ScreenGeometry = shot.geometry;
     const results = [];
     for (const use of decision.toolUses) {
-      results.push(await activities.performComputerAction({ taskId: 'plain-loop', toolUseId: use.id, input: use.input, geometry, toolVersion: decision.computerTool }));
+      results.push(await activities.performComputerAction({ taskId: 'plain-loop', model, toolUseId: use.id, name: use.name, ...(use.toolsetName ? { toolsetName: use.toolsetName } : {}), input: use.input, geometry }));
     }
     shot = await activities.takeScreenshot({ model });
     results[results.length - 1] = { ...results.at(-1)!, imageRef: shot.imageRef, imageMediaType: shot.mediaType };

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
+import { DEFAULT_MODEL, MODEL_ID_PATTERN } from '../common/models.js';
 import { resolveDesktopId } from '../worker/desktop-id.js';
 import { TemporalCliNotFoundError } from '../worker/temporal-cli.js';
 import { connectClient } from '../worker/temporal-connection.js';
@@ -14,7 +15,7 @@ const USAGE = `Usage:
   opendispatch pair                       print a fresh QR code for pairing a phone
   opendispatch task "<prompt>" [options]  start a task and follow it until it ends
       --desktop <id>     the desktop that carries it out (default: this one)
-      --model <model>    the Claude model (default: DISPATCH_MODEL)
+      --model <id>       the Claude model, e.g. claude-opus-4-7 (default: DISPATCH_MODEL)
       --max-steps <n>    stop after n model decisions (default: DISPATCH_MAX_STEPS or 60)
       --no-follow        print the task id and return at once
 Configuration is read from the environment; see README.md.`;
@@ -49,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
       if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1)) {
         process.stderr.write('--max-steps takes a whole number of at least 1.\n');
         return 64;
+      }
+      if (values.model !== undefined && !MODEL_ID_PATTERN.test(values.model)) {
+        process.stderr.write(`--model takes a Claude model id such as ${DEFAULT_MODEL}; "${values.model}" is not one.\n${USAGE}\n`);
+        return 2;
       }
       const desktopId = values.desktop ?? (await resolveDesktopId({ configured: config.desktopId, home: config.home }));
       let client;

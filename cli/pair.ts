@@ -1,3 +1,4 @@
+import { issuedPairingCodeSchema } from '../common/api-schemas.js';
 import type { DispatchConfig } from '../common/config.js';
 import { renderTerminalQr } from '../gateway/pairing-routes.js';
 
@@ -17,7 +18,7 @@ export async function runPairCommand(config: Readonly<DispatchConfig>, write: (t
     write(`The gateway refused to issue a pairing code (HTTP ${response.status}).\n`);
     return 1;
   }
-  const { url, expiresAt } = (await response.json()) as { url: string; expiresAt: string };
+  const { url, expiresAt } = issuedPairingCodeSchema.parse(await response.json());
   write(`Scan this with your phone's camera, or open ${url}\nIt works once, until ${new Date(expiresAt).toLocaleTimeString()}.\n`);
   write(`${await renderTerminalQr(url)}\n`);
   return 0;

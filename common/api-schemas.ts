@@ -4,6 +4,7 @@
  * types. Changing a shape here changes all three.
  */
 import { z } from 'zod';
+import { MODEL_ID_PATTERN } from './models.js';
 
 export const DESKTOP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 export const TASK_ID_PATTERN = /^task-[A-Za-z0-9-]{1,80}$/;
@@ -26,10 +27,21 @@ export const pairResponseSchema = z.object({
 });
 export type PairResponse = z.infer<typeof pairResponseSchema>;
 
+/** `POST /pair/code` (desktop only, for `opendispatch pair`): a fresh pairing link and when its code expires. */
+export const issuedPairingCodeSchema = z.object({
+  url: z.string().describe('The link a phone opens to pair; the one-time code is in its fragment.'),
+  expiresAt: z.string(),
+});
+
 export const createTaskRequestSchema = z
   .object({
     prompt: z.string().trim().min(1).max(20_000).describe('What the agent should do, in your words.'),
     desktopId: z.string().regex(DESKTOP_ID_PATTERN).optional().describe('Which desktop; this one when absent.'),
+    model: z
+      .string()
+      .regex(MODEL_ID_PATTERN, 'not a model id')
+      .optional()
+      .describe("Which Claude model, e.g. one GET /api/models lists; the desktop's configured model when absent."),
   })
   .strict();
 export type CreateTaskRequest = z.infer<typeof createTaskRequestSchema>;
@@ -64,6 +76,8 @@ export const taskDetailSchema = taskSummarySchema.extend({
   result: z.string().optional(),
   error: z.string().optional(),
   retryOf: z.string().optional(),
+  /** The model the task runs with; absent for tasks started before it was recorded. */
+  model: z.string().optional(),
 });
 export type TaskDetail = z.infer<typeof taskDetailSchema>;
 
@@ -71,6 +85,13 @@ export const createdTaskSchema = z.object({ id: z.string(), status: taskStatusSc
 export type CreatedTask = z.infer<typeof createdTaskSchema>;
 
 export const taskListSchema = z.object({ tasks: z.array(taskSummarySchema) });
+
+/** `GET /api/models`: the models a task can pick, newest first, with the desktop's default marked. */
+export const modelListSchema = z.object({
+  models: z.array(z.object({ id: z.string(), label: z.string(), default: z.boolean() })),
+  default: z.string().describe('The model a task runs with when it names none (DISPATCH_MODEL).'),
+});
+export type ModelList = z.infer<typeof modelListSchema>;
 
 export const desktopSchema = z.object({
   id: z.string(),

@@ -2,9 +2,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_STEPS } from './contract.js';
+import { COMPUTER_DIALECTS, DEFAULT_MODEL, MODEL_ID_PATTERN, type ComputerDialect } from './models.js';
 
-/** The model used when DISPATCH_MODEL is unset. */
-export const DEFAULT_MODEL = 'claude-sonnet-4-6';
+/** The model used when DISPATCH_MODEL is unset; the model table owns it, this re-export keeps old imports working. */
+export { DEFAULT_MODEL };
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
@@ -26,9 +27,14 @@ const environmentSchema = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'use letters, digits, dot, dash or underscore (at most 63)')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  DISPATCH_MODEL: optionalText,
+  DISPATCH_MODEL: optionalText.pipe(z.string().regex(MODEL_ID_PATTERN, `use a Claude model id such as ${DEFAULT_MODEL}`).optional()),
   DISPATCH_MAX_STEPS: z.coerce.number().int().min(1).max(10_000).optional(),
-  DISPATCH_COMPUTER_TOOL: z.enum(['computer_20250124', 'computer_20251124']).optional(),
+  DISPATCH_COMPUTER_TOOL: z.enum(COMPUTER_DIALECTS).optional(),
+  DISPATCH_BROWSER: optionalText,
+  DISPATCH_BROWSER_HEADLESS: z
+    .enum(['true', 'false', '1', '0'], { error: 'use true (the agent\'s browser is invisible) or false (it opens a window)' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   DISPATCH_TEMPORAL_PORT: port.default(7233),
   DISPATCH_TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_ADDRESS: optionalText,
@@ -70,10 +76,18 @@ export interface DispatchConfig {
   desktopId?: string;
   model: string;
   maxSteps: number;
-  computerToolOverride?: 'computer_20250124' | 'computer_20251124';
+  /** DISPATCH_COMPUTER_TOOL: the computer-use dialect for a model the table in common/models.ts gets wrong. */
+  computerToolOverride?: ComputerDialect;
   temporal: TemporalTarget;
   temporalCli?: string;
   anthropic: { apiKey?: string; baseURL?: string };
+  /** The agent's own web browser, driven by the browser toolset. */
+  browser: {
+    /** DISPATCH_BROWSER: a Chromium-family executable (a path, or a name on PATH); absent means the first one found. */
+    executable?: string;
+    /** DISPATCH_BROWSER_HEADLESS: false shows the agent's browser window on the desktop. */
+    headless: boolean;
+  };
   display?: string;
   gateway: {
     port: number;
@@ -89,6 +103,8 @@ export interface DispatchConfig {
     logs: string;
     bin: string;
     devices: string;
+    /** The agent browser's profile (cookies, sign-ins); `opendispatch browser` opens it for the person. */
+    browserProfile: string;
   };
 }
 
@@ -167,6 +183,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     temporal,
     temporalCli: env.TEMPORAL_CLI,
     anthropic: { apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL },
+    browser: {
+      // A bare name (`google-chrome`) is looked up on PATH when the browser starts; a path is made absolute.
+      executable: env.DISPATCH_BROWSER === undefined || !/[\\/~]/.test(env.DISPATCH_BROWSER) ? env.DISPATCH_BROWSER : path.resolve(expandHome(env.DISPATCH_BROWSER)),
+      headless: env.DISPATCH_BROWSER_HEADLESS !== 'false' && env.DISPATCH_BROWSER_HEADLESS !== '0',
+    },
     display: env.DISPLAY,
     gateway: { port: env.DISPATCH_PORT, host: env.DISPATCH_HOST, publicUrl: env.DISPATCH_PUBLIC_URL?.replace(/\/+$/, '') },
     paths: {
@@ -176,6 +197,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       logs: path.join(home, 'logs'),
       bin: path.join(home, 'bin'),
       devices: path.join(home, 'devices.json'),
+      browserProfile: path.join(home, 'browser'),
     },
   });
 }

@@ -13,6 +13,16 @@ export const WorkflowType = {
   screenLock: 'screenLock',
 } as const;
 
+/**
+ * The names tools are declared and called by: the activities declare them to the model, the
+ * workflow's tool families recognise calls by them.
+ */
+export const ToolName = {
+  computer: 'computer',
+  textEditor: 'str_replace_based_edit_tool',
+  fileManager: 'file_manager',
+} as const;
+
 /** The task queue a desktop's worker polls; workflows and activities of that desktop run there. */
 export function desktopTaskQueue(desktopId: string): string {
   return `desktop-${desktopId}`;
@@ -76,10 +86,29 @@ export interface TaskCarryOver {
 /** One tool result handed back to the model on its next turn. Images are references. */
 export interface ToolResultRecord {
   toolUseId: string;
+  /** Echoes the call's `toolset_name`: the API refuses a toolset member's result without it. */
+  toolsetName?: string;
   isError: boolean;
   text?: string;
   imageRef?: BlobRef;
   imageMediaType?: 'image/png' | 'image/jpeg' | 'image/webp';
+  /**
+   * Other content blocks a toolset's result carries, sent as they are after the text and image
+   * (the browser toolset's small `browser_state` block). Never images or large data.
+   */
+  blocks?: Array<Record<string, unknown>>;
+}
+
+/**
+ * One tool call from the model, as the workflow routes it. `toolsetName` is set on a toolset
+ * member call (`name` is then the member, e.g. `left_click`); a custom tool may share a member's
+ * name, so the pair decides which family answers.
+ */
+export interface ToolCall {
+  id: string;
+  name: string;
+  toolsetName?: string;
+  input: unknown;
 }
 
 /** One entry of the task's timeline, as a person reads it. */
@@ -121,6 +150,8 @@ export interface TaskMemo {
   desktopId: string;
   /** The task this one retries, if any. */
   retryOf?: string;
+  /** The model the task runs with, as started; a retry keeps it. Absent on tasks started before it was recorded. */
+  model?: string;
   /** The newest progress; absent until the workflow first runs. `recentSteps` holds the last few. */
   progress?: TaskStatus;
 }
@@ -150,10 +181,18 @@ export interface ScreenClaim {
   claim: string;
   /** When the task was submitted (its workflow chain started): the line is kept in this order. */
   submittedAt: string;
+  /**
+   * Take the screen only if nobody holds it or waits for it; otherwise answer with
+   * {@link screenBusySignal} and leave the line as it is. A task starts this way, so work that
+   * needs no screen (files, the browser) never queues behind a task that drives it.
+   */
+  onlyIfFree?: boolean;
 }
 
 /** Signal from the screen lock: the run that made `claim` now holds the desktop's screen and input. */
 export const screenGrantedSignal = defineSignal<[{ claim: string }]>('screenGranted');
+/** Signal from the screen lock: an `onlyIfFree` request found the screen taken, by `holder` (a task id). */
+export const screenBusySignal = defineSignal<[{ claim: string; holder: string | null }]>('screenBusy');
 /** Signal from the screen lock: the task's 1-based place in line changed. */
 export const queuePositionSignal = defineSignal<[number]>('queuePosition');
 

@@ -6,6 +6,7 @@ import { desktopTaskQueue, WorkflowType, type TaskInput, type TaskMemo } from '.
 export interface StartTaskOptions {
   prompt: string;
   desktopId: string;
+  /** Absent: the desktop's configured model. Recorded in the memo either way, so a retry keeps it. */
   model?: string;
   maxSteps?: number;
   retryOf?: string;
@@ -13,7 +14,8 @@ export interface StartTaskOptions {
 
 /**
  * Starts a task: one workflow whose id is the task id, on the desktop's task queue, with the
- * prompt as its Web UI summary and in its memo (so lists show it without the desktop online).
+ * prompt as its Web UI summary and, with the model, in its memo (so lists show it without the
+ * desktop online, and a retry runs with the same model).
  * Used by the CLI and the gateway alike, so both start tasks the same way.
  */
 export async function startTask(client: Client, config: Readonly<DispatchConfig>, options: StartTaskOptions): Promise<string> {
@@ -24,7 +26,7 @@ export async function startTask(client: Client, config: Readonly<DispatchConfig>
     model: options.model ?? config.model,
     maxSteps: options.maxSteps ?? config.maxSteps,
   };
-  const memo: TaskMemo = { prompt: options.prompt, desktopId: options.desktopId, ...(options.retryOf ? { retryOf: options.retryOf } : {}) };
+  const memo: TaskMemo = { prompt: options.prompt, desktopId: options.desktopId, model: input.model, ...(options.retryOf ? { retryOf: options.retryOf } : {}) };
   await client.workflow.start(WorkflowType.agentTask, {
     workflowId: taskId,
     taskQueue: desktopTaskQueue(options.desktopId),

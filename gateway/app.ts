@@ -3,9 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from '../common/logger.js';
+import { defineRoute, registeredRoutes } from './define-route.js';
 import { apiBodyParser, createErrorHandler } from './error-handler.js';
 import { notFound } from './http-error.js';
-import { buildOpenApiDocument, healthSchema } from './openapi.js';
+import { buildOpenApiDocument, healthSchema, openApiDocumentSchema } from './openapi.js';
 
 const STATIC_ROOT = fileURLToPath(new URL('../mobile-web/dist/', import.meta.url));
 
@@ -13,11 +14,11 @@ const STATIC_ROOT = fileURLToPath(new URL('../mobile-web/dist/', import.meta.url
 export interface AppDeps {
   logger: Logger;
   version: string;
-  /** `POST /api/pair`, `/pair/*` (loopback only). */
+  /** `POST /api/pair`, `/pair/*` (loopback only). Every router's routes are declared with `defineRoute`. */
   pairingRouter: Router;
   /** `/setup` (loopback only). */
   setupRouter: Router;
-  /** Authenticated `/api` routes: tasks and desktops. */
+  /** Authenticated `/api` routes: tasks, models and desktops. */
   apiRouter: Router;
   /** Rejects requests without a valid device token (401). */
   requireDevice: RequestHandler;
@@ -55,7 +56,9 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 /**
  * The gateway's Express app, not listening: pairing, the setup page, the authenticated API, the
  * phone client's files, and one error handler that turns every failure into a JSON body with a
- * status a client can act on. No request error changes state or stops the gateway.
+ * status a client can act on. No request error changes state or stops the gateway. Its OpenAPI
+ * document is generated from the routes mounted here; one registered without `defineRoute`
+ * makes this throw, so an undocumented route fails at start-up.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -64,16 +67,24 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(securityHeaders);
 
-  app.get('/healthz', async (_req, res) => {
-    const parts = await deps.health().catch(() => ({ temporal: false, worker: false, gateway: true }));
-    const ok = parts.temporal && parts.worker && parts.gateway;
-    res.status(ok ? 200 : 503).json(healthSchema.parse({ status: ok ? 'ok' : 'starting', ...parts }));
-  });
+  defineRoute(
+    app,
+    { method: 'get', path: '/healthz', summary: 'Whether Temporal, the desktop worker and the gateway are all up', auth: false, responses: { 200: healthSchema, 503: healthSchema } },
+    async (_input, _req, res) => {
+      const parts = await deps.health().catch(() => ({ temporal: false, worker: false, gateway: true }));
+      const ok = parts.temporal && parts.worker && parts.gateway;
+      res.status(ok ? 200 : 503).json(healthSchema.parse({ status: ok ? 'ok' : 'starting', ...parts }));
+    },
+  );
 
-  const document = buildOpenApiDocument(deps.version);
-  app.get('/api/openapi.json', (_req, res) => {
-    res.json(document);
-  });
+  let document: Record<string, unknown> | undefined;
+  defineRoute(
+    app,
+    { method: 'get', path: '/api/openapi.json', summary: 'This document', auth: false, responses: { 200: openApiDocumentSchema } },
+    (_input, _req, res) => {
+      res.json(document);
+    },
+  );
 
   app.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -101,5 +112,6 @@ export function createApp(deps: AppDeps): Express {
   app.use((_req, _res, next) => next(notFound('That page')));
 
   app.use(createErrorHandler(deps.logger));
+  document = buildOpenApiDocument(deps.version, registeredRoutes(app));
   return app;
 }

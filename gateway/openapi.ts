@@ -1,14 +1,5 @@
 import { z, type ZodType } from 'zod';
-import {
-  apiErrorSchema,
-  createdTaskSchema,
-  createTaskRequestSchema,
-  desktopListSchema,
-  pairRequestSchema,
-  pairResponseSchema,
-  taskDetailSchema,
-  taskListSchema,
-} from '../common/api-schemas.js';
+import type { RegisteredRoute, ResponseShape, RouteSpec } from './define-route.js';
 
 /** The health report `GET /healthz` answers with. */
 export const healthSchema = z.object({
@@ -18,71 +9,64 @@ export const healthSchema = z.object({
   gateway: z.boolean(),
 });
 
-interface Operation {
-  method: 'get' | 'post';
-  path: string;
-  summary: string;
-  /** Bearer token required (the default), or public. */
-  auth?: false;
-  loopbackOnly?: true;
-  body?: ZodType;
-  responses: Record<number, ZodType | 'png' | 'webp' | 'none'>;
-}
+/** What `GET /api/openapi.json` answers with, in outline. */
+export const openApiDocumentSchema = z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.unknown()) });
 
-const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^task-[A-Za-z0-9-]{1,80}$' } };
-
-/**
- * Every route the gateway serves, with the schemas that validate it. The OpenAPI document is
- * generated from this list, and the routes validate with the same schema objects.
- */
-export const operations: readonly Operation[] = [
-  { method: 'get', path: '/healthz', summary: 'Whether Temporal, the desktop worker and the gateway are all up', auth: false, responses: { 200: healthSchema, 503: healthSchema } },
-  { method: 'post', path: '/api/pair', summary: 'Pair a phone with a one-time code from the QR', auth: false, body: pairRequestSchema, responses: { 201: pairResponseSchema, 400: apiErrorSchema, 401: apiErrorSchema, 413: apiErrorSchema, 422: apiErrorSchema, 429: apiErrorSchema } },
-  { method: 'get', path: '/pair/qr.png', summary: 'The current pairing QR code (from the desktop itself only)', auth: false, loopbackOnly: true, responses: { 200: 'png', 403: apiErrorSchema } },
-  { method: 'post', path: '/api/tasks', summary: 'Dispatch a task to a desktop', body: createTaskRequestSchema, responses: { 201: createdTaskSchema, 400: apiErrorSchema, 401: apiErrorSchema, 413: apiErrorSchema, 422: apiErrorSchema } },
-  { method: 'get', path: '/api/tasks', summary: 'Recent tasks, newest first', responses: { 200: taskListSchema, 401: apiErrorSchema } },
-  { method: 'get', path: '/api/tasks/{id}', summary: "A task's status, steps and outcome (its latest run)", responses: { 200: taskDetailSchema, 401: apiErrorSchema, 404: apiErrorSchema } },
-  { method: 'post', path: '/api/tasks/{id}/cancel', summary: 'Cancel a task; an action under way finishes first', responses: { 202: taskDetailSchema, 401: apiErrorSchema, 404: apiErrorSchema } },
-  { method: 'post', path: '/api/tasks/{id}/retry', summary: 'Run a failed or cancelled task again, as a new task', responses: { 201: createdTaskSchema, 401: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema } },
-  { method: 'get', path: '/api/tasks/{id}/screenshots/{ref}', summary: 'A small rendering of a screenshot the agent saw', responses: { 200: 'webp', 401: apiErrorSchema, 404: apiErrorSchema } },
-  { method: 'get', path: '/api/desktops', summary: 'Desktops and whether their workers are online', responses: { 200: desktopListSchema, 401: apiErrorSchema } },
-  { method: 'get', path: '/api/openapi.json', summary: 'This document', auth: false, responses: { 200: 'none' } },
-];
+/** Marks an operation that answers 403 unless the request comes from the desktop itself. */
+export const LOOPBACK_ONLY_EXTENSION = 'x-loopback-only';
 
 function schemaOf(schema: ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return json;
 }
 
-/** The OpenAPI 3.1 document for the gateway, generated from {@link operations}. */
-export function buildOpenApiDocument(version: string): Record<string, unknown> {
+/** `/tasks/:id` → `/tasks/{id}`: Express path parameters in OpenAPI's spelling. */
+function openApiPath(expressPath: string): string {
+  return expressPath.replace(/:(\w+)/g, '{$1}');
+}
+
+function parametersOf(path: string, spec: RouteSpec): Record<string, unknown>[] {
+  const names = [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+  const properties = (spec.params ? schemaOf(spec.params, 'input').properties : undefined) as Record<string, unknown> | undefined;
+  return names.map((name) => ({ name, in: 'path', required: true, schema: properties?.[name] ?? { type: 'string' } }));
+}
+
+function responseOf(status: number, shape: ResponseShape): Record<string, unknown> {
+  if (shape === 'redirect') return { description: 'Redirect; follow the Location header' };
+  if (typeof shape === 'string') return { description: 'OK', content: { [shape]: { schema: { type: 'string', ...(shape.startsWith('image/') ? { format: 'binary' } : {}) } } } };
+  return { description: status < 400 ? 'OK' : 'Error', content: { 'application/json': { schema: schemaOf(shape, 'output') } } };
+}
+
+function operationOf(path: string, spec: RouteSpec): Record<string, unknown> {
+  const parameters = parametersOf(path, spec);
+  const media = spec.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+  return {
+    summary: spec.summary,
+    ...(spec.auth !== undefined ? { security: [] } : {}),
+    ...(spec.auth === 'loopback'
+      ? { description: 'Answers 403 unless the request comes from the desktop itself (loopback), without a proxy.', [LOOPBACK_ONLY_EXTENSION]: true }
+      : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(spec.body ? { requestBody: { required: true, content: { [media]: { schema: schemaOf(spec.body, 'input') } } } } : {}),
+    responses: Object.fromEntries(Object.entries(spec.responses).map(([status, shape]) => [status, responseOf(Number(status), shape)])),
+  };
+}
+
+/**
+ * The OpenAPI 3.1 document for the gateway, generated from the routes the app really serves
+ * (see `registeredRoutes`) and the schemas they validate with. A route registered without a
+ * spec is a programming error: the gateway refuses to start rather than serve it undocumented.
+ */
+export function buildOpenApiDocument(version: string, routes: readonly RegisteredRoute[]): Record<string, unknown> {
+  const undeclared = routes.filter((route) => !route.spec);
+  if (undeclared.length > 0) {
+    throw new Error(`Routes registered without defineRoute (undocumented, and unchecked for auth): ${undeclared.map((route) => `${route.method.toUpperCase()} ${route.path}`).join(', ')}`);
+  }
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const operation of operations) {
-    const parameters = [
-      ...(operation.path.includes('{id}') ? [taskId] : []),
-      ...(operation.path.includes('{ref}') ? [{ name: 'ref', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } }] : []),
-    ];
-    const responses = Object.fromEntries(
-      Object.entries(operation.responses).map(([status, schema]) => [
-        status,
-        schema === 'none'
-          ? { description: 'OK' }
-          : schema === 'png' || schema === 'webp'
-            ? { description: 'An image', content: { [`image/${schema}`]: { schema: { type: 'string', format: 'binary' } } } }
-            : { description: Number(status) < 400 ? 'OK' : 'Error', content: { 'application/json': { schema: schemaOf(schema, 'output') } } },
-      ]),
-    );
-    paths[operation.path] = {
-      ...paths[operation.path],
-      [operation.method]: {
-        summary: operation.summary,
-        ...(operation.auth === false ? { security: [] } : {}),
-        ...(operation.loopbackOnly ? { description: 'Answers 403 unless the request comes from the desktop itself (loopback).' } : {}),
-        ...(parameters.length > 0 ? { parameters } : {}),
-        ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(operation.body, 'input') } } } } : {}),
-        responses,
-      },
-    };
+  for (const { method, path, spec } of routes) {
+    const key = openApiPath(path);
+    if (paths[key]?.[method]) throw new Error(`${method.toUpperCase()} ${path} is registered twice`);
+    paths[key] = { ...paths[key], [method]: operationOf(path, spec!) };
   }
   return {
     openapi: '3.1.0',

@@ -1,9 +1,10 @@
 import { Router, type RequestHandler } from 'express';
 import QRCode from 'qrcode';
-import { pairRequestSchema, pairResponseSchema } from '../common/api-schemas.js';
+import { apiErrorSchema, issuedPairingCodeSchema, pairRequestSchema, pairResponseSchema } from '../common/api-schemas.js';
 import type { Logger } from '../common/logger.js';
+import { defineRoute } from './define-route.js';
 import type { DeviceRegistry } from './device-registry.js';
-import { HttpError, parseInput } from './http-error.js';
+import { HttpError } from './http-error.js';
 import { createLoopbackGuard, requireSameOrigin } from './loopback.js';
 import type { PairingCodes } from './pairing-codes.js';
 import type { FailureLimiter } from './rate-limiter.js';
@@ -51,6 +52,8 @@ export function renderQrPng(url: string): Promise<Buffer> {
   return QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 320 });
 }
 
+const error = apiErrorSchema;
+
 const desktopOnlyHeaders: RequestHandler = (_req, res, next) => {
   res.set({ 'Cache-Control': 'no-store', 'Cross-Origin-Resource-Policy': 'same-origin' });
   next();
@@ -69,7 +72,7 @@ export function createPairingRouter(options: PairingRouterOptions): Router {
   const desktopOnly = [createLoopbackGuard({ trust: options.isLoopback }), desktopOnlyHeaders];
   const router = Router();
 
-  router.post('/api/pair', async (req, res) => {
+  const refuseWhileLimited: RequestHandler = (req, _res, next) => {
     const client = req.socket.remoteAddress ?? 'unknown';
     const verdict = limiter.check(client);
     if (!verdict.allowed) {
@@ -78,29 +81,60 @@ export function createPairingRouter(options: PairingRouterOptions): Router {
         'Retry-After': String(verdict.retryAfterSeconds),
       });
     }
-    const body = parseInput(pairRequestSchema, req.body);
-    if (!codes.redeem(body.code)) {
-      limiter.recordFailure(client);
-      logger.warn('pairing attempt with a wrong, used or expired code', { client });
-      throw new HttpError(401, 'invalid_pairing_code', 'This pairing code is wrong, expired or was already used. Scan a fresh QR code on the desktop and try again.', 'code', {
-        'WWW-Authenticate': 'Bearer realm="opendispatch"',
-      });
-    }
-    const { deviceId, token } = await registry.register(body.name);
-    logger.info('phone paired', { deviceId, name: body.name, client });
-    res.status(201).set('Cache-Control', 'no-store').json(pairResponseSchema.parse({ token, deviceId }));
-  });
+    next();
+  };
 
-  router.get('/pair/qr.png', ...desktopOnly, async (_req, res) => {
-    const png = await renderQrPng(pairingUrl(publicUrl, codes.current().code));
-    res.type('png').send(png);
-  });
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/api/pair',
+      summary: 'Pair a phone with a one-time code from the QR',
+      auth: false,
+      before: [refuseWhileLimited],
+      body: pairRequestSchema,
+      responses: { 201: pairResponseSchema, 400: error, 401: error, 413: error, 422: error, 429: error },
+    },
+    async ({ body }, req, res) => {
+      const client = req.socket.remoteAddress ?? 'unknown';
+      if (!codes.redeem(body.code)) {
+        limiter.recordFailure(client);
+        logger.warn('pairing attempt with a wrong, used or expired code', { client });
+        throw new HttpError(401, 'invalid_pairing_code', 'This pairing code is wrong, expired or was already used. Scan a fresh QR code on the desktop and try again.', 'code', {
+          'WWW-Authenticate': 'Bearer realm="opendispatch"',
+        });
+      }
+      const { deviceId, token } = await registry.register(body.name);
+      logger.info('phone paired', { deviceId, name: body.name, client });
+      res.status(201).set('Cache-Control', 'no-store').json(pairResponseSchema.parse({ token, deviceId }));
+    },
+  );
 
-  router.post('/pair/code', ...desktopOnly, requireSameOrigin, (_req, res) => {
-    const { code, expiresAt } = codes.issue();
-    logger.info('pairing code issued', { expiresAt });
-    res.status(201).json({ url: pairingUrl(publicUrl, code), expiresAt });
-  });
+  defineRoute(
+    router,
+    { method: 'get', path: '/pair/qr.png', summary: 'The current pairing QR code', auth: 'loopback', before: desktopOnly, responses: { 200: 'image/png', 403: error } },
+    async (_input, _req, res) => {
+      const png = await renderQrPng(pairingUrl(publicUrl, codes.current().code));
+      res.type('png').send(png);
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/pair/code',
+      summary: 'Issue a fresh one-time pairing code (for `opendispatch pair`)',
+      auth: 'loopback',
+      before: [...desktopOnly, requireSameOrigin],
+      responses: { 201: issuedPairingCodeSchema, 403: error },
+    },
+    (_input, _req, res) => {
+      const { code, expiresAt } = codes.issue();
+      logger.info('pairing code issued', { expiresAt });
+      res.status(201).json(issuedPairingCodeSchema.parse({ url: pairingUrl(publicUrl, code), expiresAt }));
+    },
+  );
 
   return router;
 }

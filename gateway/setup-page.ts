@@ -1,9 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { apiErrorSchema } from '../common/api-schemas.js';
 import type { Logger } from '../common/logger.js';
+import { defineRoute } from './define-route.js';
 import { DEVICE_ID_PATTERN, deviceNameSchema, type Device, type DeviceRegistry } from './device-registry.js';
-import { forbidden, notFound, parseInput } from './http-error.js';
+import { forbidden, notFound } from './http-error.js';
 import { createLoopbackGuard, requireSameOrigin } from './loopback.js';
 import type { PairingCodes } from './pairing-codes.js';
 import { normalizePublicUrl, pairingUrl } from './pairing-routes.js';
@@ -78,11 +80,13 @@ export function createSetupRouter(options: SetupRouterOptions): Router {
   });
   const form = [express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }), requireSameOrigin, requireCsrfToken];
 
-  router.get('/setup/setup.css', (_req, res) => {
+  const page = { method: 'get', auth: 'loopback', responses: { 200: 'text/html', 403: apiErrorSchema } } as const;
+
+  defineRoute(router, { ...page, path: '/setup/setup.css', summary: "The setup page's stylesheet", responses: { 200: 'text/css', 403: apiErrorSchema } }, (_input, _req, res) => {
     res.type('css').send(STYLESHEET);
   });
 
-  router.get('/setup', (_req, res) => {
+  defineRoute(router, { ...page, path: '/setup', summary: 'The setup page: pair a phone, rename or unpair phones' }, (_input, _req, res) => {
     const link = pairingUrl(publicUrl, codes.current().code);
     const devices = registry.list().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const awake = keepAwake();
@@ -106,17 +110,22 @@ ${devices.map((device) => deviceRow(device, csrfToken)).join('\n')}
 `);
   });
 
-  router.post('/setup/devices/:id/rename', ...form, async (req, res) => {
-    const { id } = parseInput(deviceParamsSchema, req.params, 'params');
-    const { name } = parseInput(renameFormSchema, req.body);
+  const formRoute = {
+    method: 'post',
+    auth: 'loopback',
+    before: form,
+    bodyType: 'form',
+    params: deviceParamsSchema,
+    responses: { 303: 'redirect', 403: apiErrorSchema, 404: apiErrorSchema, 422: apiErrorSchema },
+  } as const;
+
+  defineRoute(router, { ...formRoute, path: '/setup/devices/:id/rename', summary: 'Rename a paired phone', body: renameFormSchema }, async ({ params: { id }, body: { name } }, _req, res) => {
     if (!(await registry.rename(id, name))) throw notFound('That phone');
     logger.info('phone renamed', { deviceId: id, name });
     res.redirect(303, '/setup');
   });
 
-  router.post('/setup/devices/:id/revoke', ...form, async (req, res) => {
-    const { id } = parseInput(deviceParamsSchema, req.params, 'params');
-    parseInput(revokeFormSchema, req.body);
+  defineRoute(router, { ...formRoute, path: '/setup/devices/:id/revoke', summary: 'Unpair a phone: its token stops working at once', body: revokeFormSchema }, async ({ params: { id } }, _req, res) => {
     if (!(await registry.revoke(id))) throw notFound('That phone');
     logger.info('phone unpaired', { deviceId: id });
     res.redirect(303, '/setup');

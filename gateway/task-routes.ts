@@ -1,50 +1,96 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { createTaskRequestSchema, taskIdParamsSchema } from '../common/api-schemas.js';
+import {
+  apiErrorSchema,
+  createdTaskSchema,
+  createTaskRequestSchema,
+  desktopListSchema,
+  modelListSchema,
+  taskDetailSchema,
+  taskIdParamsSchema,
+  taskListSchema,
+} from '../common/api-schemas.js';
+import { defineRoute } from './define-route.js';
 import type { DesktopPresence } from './desktop-presence.js';
-import { parseInput } from './http-error.js';
 import type { TaskService } from './task-service.js';
 
 const screenshotParamsSchema = taskIdParamsSchema.extend({ ref: z.string().regex(/^[0-9a-f]{64}$/, 'not a screenshot') });
+const error = apiErrorSchema;
 
 /**
- * The authenticated task and desktop routes. Validation happens here, against the same schemas
- * the OpenAPI document is generated from; the service below never sees unchecked input.
+ * The authenticated task, model and desktop routes, mounted under `/api` behind the device
+ * check. Each is declared with the schemas that validate it and document it; the service below
+ * never sees unchecked input.
  */
 export function createTaskRouter(deps: { tasks: TaskService; presence: DesktopPresence; knownDesktops: () => Promise<string[]> }): Router {
   const router = Router();
 
-  router.post('/tasks', async (req, res) => {
-    const body = parseInput(createTaskRequestSchema, req.body);
-    res.status(201).json(await deps.tasks.create(body));
-  });
+  defineRoute(
+    router,
+    { method: 'post', path: '/tasks', summary: 'Dispatch a task to a desktop', body: createTaskRequestSchema, responses: { 201: createdTaskSchema, 400: error, 401: error, 413: error, 422: error } },
+    async ({ body }, _req, res) => {
+      res.status(201).json(await deps.tasks.create(body));
+    },
+  );
 
-  router.get('/tasks', async (_req, res) => {
+  defineRoute(router, { method: 'get', path: '/tasks', summary: 'Recent tasks, newest first', responses: { 200: taskListSchema, 401: error } }, async (_input, _req, res) => {
     res.json({ tasks: await deps.tasks.list() });
   });
 
-  router.get('/tasks/:id', async (req, res) => {
-    const { id } = parseInput(taskIdParamsSchema, req.params, 'params');
-    res.json(await deps.tasks.get(id));
-  });
+  defineRoute(
+    router,
+    { method: 'get', path: '/tasks/:id', summary: "A task's status, model, steps and outcome (its latest run)", params: taskIdParamsSchema, responses: { 200: taskDetailSchema, 401: error, 404: error } },
+    async ({ params }, _req, res) => {
+      res.json(await deps.tasks.get(params.id));
+    },
+  );
 
-  router.post('/tasks/:id/cancel', async (req, res) => {
-    const { id } = parseInput(taskIdParamsSchema, req.params, 'params');
-    res.status(202).json(await deps.tasks.cancel(id));
-  });
+  defineRoute(
+    router,
+    { method: 'post', path: '/tasks/:id/cancel', summary: 'Cancel a task; an action under way finishes first', params: taskIdParamsSchema, responses: { 202: taskDetailSchema, 401: error, 404: error } },
+    async ({ params }, _req, res) => {
+      res.status(202).json(await deps.tasks.cancel(params.id));
+    },
+  );
 
-  router.post('/tasks/:id/retry', async (req, res) => {
-    const { id } = parseInput(taskIdParamsSchema, req.params, 'params');
-    res.status(201).json(await deps.tasks.retry(id));
-  });
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/tasks/:id/retry',
+      summary: 'Run a failed or cancelled task again, as a new task with the same model',
+      params: taskIdParamsSchema,
+      responses: { 201: createdTaskSchema, 401: error, 404: error, 409: error },
+    },
+    async ({ params }, _req, res) => {
+      res.status(201).json(await deps.tasks.retry(params.id));
+    },
+  );
 
-  router.get('/tasks/:id/screenshots/:ref', async (req, res) => {
-    const { id, ref } = parseInput(screenshotParamsSchema, req.params, 'params');
-    const image = await deps.tasks.screenshot(id, ref);
-    res.set({ 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=31536000, immutable' }).send(image);
-  });
+  defineRoute(
+    router,
+    {
+      method: 'get',
+      path: '/tasks/:id/screenshots/:ref',
+      summary: 'A small rendering of a screenshot the agent saw',
+      params: screenshotParamsSchema,
+      responses: { 200: 'image/webp', 401: error, 404: error },
+    },
+    async ({ params }, _req, res) => {
+      const image = await deps.tasks.screenshot(params.id, params.ref);
+      res.set({ 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=31536000, immutable' }).send(image);
+    },
+  );
 
-  router.get('/desktops', async (_req, res) => {
+  defineRoute(
+    router,
+    { method: 'get', path: '/models', summary: "Models a task can pick, newest first, with the desktop's default marked", responses: { 200: modelListSchema, 401: error } },
+    (_input, _req, res) => {
+      res.json(deps.tasks.models());
+    },
+  );
+
+  defineRoute(router, { method: 'get', path: '/desktops', summary: 'Desktops and whether their workers are online', responses: { 200: desktopListSchema, 401: error } }, async (_input, _req, res) => {
     const ids = await deps.knownDesktops();
     res.json({ desktops: await Promise.all(ids.map((id) => deps.presence.status(id))) });
   });

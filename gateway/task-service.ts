@@ -1,12 +1,13 @@
 import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import sharp from 'sharp';
 import { BlobNotFoundError, type ContentStore } from '../activities/store/content-store.js';
-import type { ApiTaskStatus, CreatedTask, CreateTaskRequest, TaskDetail, TaskStep, TaskSummary } from '../common/api-schemas.js';
+import type { ApiTaskStatus, CreatedTask, CreateTaskRequest, ModelList, TaskDetail, TaskStep, TaskSummary } from '../common/api-schemas.js';
 import type { DispatchConfig } from '../common/config.js';
 import { taskStatusQuery, WorkflowType, type StepRecord, type TaskMemo, type TaskResult, type TaskStatus } from '../common/contract.js';
 import { startTask } from '../common/task-starter.js';
 import type { DesktopPresence } from './desktop-presence.js';
 import { HttpError, notFound } from './http-error.js';
+import { modelChoices } from './model-choices.js';
 
 /** How many tasks the list shows, newest first. */
 const LIST_LIMIT = 50;
@@ -34,6 +35,8 @@ export interface TaskService {
   fingerprint(id: string): Promise<TaskFingerprint>;
   /** Ids of tasks whose workflows are still running. */
   runningIds(): Promise<string[]>;
+  /** The models a new task may pick, with this desktop's default marked. */
+  models(): ModelList;
 }
 
 export interface TaskServiceDeps {
@@ -52,7 +55,13 @@ type TaskExecution = Pick<WorkflowExecutionInfo, 'workflowId' | 'status' | 'memo
 
 function memoOf(description: TaskExecution): TaskMemo {
   const memo = (description.memo ?? {}) as Partial<TaskMemo>;
-  return { prompt: String(memo.prompt ?? ''), desktopId: String(memo.desktopId ?? ''), retryOf: memo.retryOf, progress: memo.progress };
+  return {
+    prompt: String(memo.prompt ?? ''),
+    desktopId: String(memo.desktopId ?? ''),
+    retryOf: memo.retryOf,
+    model: typeof memo.model === 'string' ? memo.model : undefined,
+    progress: memo.progress,
+  };
 }
 
 /** The innermost failure message: what actually went wrong, in the words it was raised with. */
@@ -109,6 +118,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       desktopId: memo.desktopId,
       createdAt: description.startTime.toISOString(),
       ...(memo.retryOf ? { retryOf: memo.retryOf } : {}),
+      ...(memo.model ? { model: memo.model } : {}),
     };
     const handle = client.workflow.getHandle(id);
     switch (description.status.name) {
@@ -161,11 +171,11 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     }
   }
 
-  const toSummary = ({ steps: _steps, result: _result, error: _error, retryOf: _retryOf, ...summary }: TaskDetail): TaskSummary => summary;
+  const toSummary = ({ steps: _steps, result: _result, error: _error, retryOf: _retryOf, model: _model, ...summary }: TaskDetail): TaskSummary => summary;
 
   async function create(request: CreateTaskRequest, retryOf?: string): Promise<CreatedTask> {
     const desktopId = request.desktopId ?? deps.defaultDesktopId;
-    const id = await startTask(client, deps.config, { prompt: request.prompt, desktopId, retryOf });
+    const id = await startTask(client, deps.config, { prompt: request.prompt, desktopId, model: request.model, retryOf });
     deps.onChange?.(id);
     const desktop = await deps.presence.status(desktopId).catch(() => undefined);
     return { id, status: desktop && !desktop.online ? 'waiting' : 'queued' };
@@ -206,7 +216,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       if (detail.status !== 'failed' && detail.status !== 'cancelled') {
         throw new HttpError(409, 'not_retryable', `Only a failed or cancelled task can be retried; this one is ${detail.status}.`);
       }
-      return create({ prompt: detail.prompt, desktopId: detail.desktopId }, id);
+      return create({ prompt: detail.prompt, desktopId: detail.desktopId, model: detail.model }, id);
     },
 
     async screenshot(id, ref) {
@@ -233,5 +243,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       }
       return ids;
     },
+
+    models: () => modelChoices(deps.config.model),
   };
 }

@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -7,12 +6,12 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   upsertMemo,
   setCurrentDetails,
   setHandler,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DesktopActivities } from '../activities/index.js';
@@ -22,6 +21,7 @@ import {
   ErrorType,
   queuePositionSignal,
   releaseScreenSignal,
+  screenBusySignal,
   screenGrantedSignal,
   screenLockWorkflowId,
   taskStatusQuery,
@@ -32,19 +32,30 @@ import {
   type TaskInput,
   type TaskResult,
   type TaskStatus,
+  type ToolCall,
   type ToolResultRecord,
 } from '../common/contract.js';
-import { describeToolUse } from './step-description.js';
+import { familyFor, unknownToolResult, type ToolFamily, type ToolRunContext } from './tool-families/index.js';
 
 /** Steps kept in the status and carried across continue-as-new; older ones live in the transcript. */
 const RECENT_STEPS_KEPT = 30;
 const MAX_PROMPT_CHARS = 20_000;
 const ASK_FOR_SCREEN_AGAIN_EVERY = '2 minutes';
+/** Workflow change: a task starts without the screen when another task holds it, and takes it on its first computer call. */
+const SCREEN_ON_DEMAND = 'screen-on-demand';
+
+/** Told to the model when its task starts while another task drives the screen. */
+const SCREEN_BUSY_NOTE =
+  "(The desktop's screen is in use by another task right now, so you start without a screenshot. " +
+  'You can work with files and the browser meanwhile. A computer action waits until the screen is free; make the first one a screenshot.)';
+/** The answer to a computer call made before the task had seen the screen it just got. */
+const LOOK_FIRST =
+  'The screen was busy until now, so this action was not carried out: you have not seen the screen yet. Take a screenshot first.';
 
 // Screenshots and joining the screen's line are short and have no effect on the desktop, so they
 // run as local activities: in the desktop's own worker, without a task-queue round trip, which
 // saves a large share of the engine's time per step. After a crash they simply run again.
-const { takeScreenshot, requestScreen } = proxyLocalActivities<DesktopActivities>({
+const { takeScreenshot, measureScreen, requestScreen } = proxyLocalActivities<DesktopActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -58,28 +69,9 @@ const { decideNextStep } = proxyActivities<DesktopActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
 });
 
-// At most once: a click or keystroke is never replayed blindly. One attempt, and a journal on the
-// desktop turns a replay after a crash into "may or may not have happened"; the loop then takes
-// a fresh screenshot and lets the model decide again. Local, as the desktop is where it runs anyway.
-const { performComputerAction } = proxyLocalActivities<DesktopActivities>({
-  startToCloseTimeout: '3 minutes',
-  retry: { maximumAttempts: 1 },
-});
-
-// File operations are journaled per tool call, so retrying them is safe.
-const { performFileTool } = proxyActivities<DesktopActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
-});
-
-const COMPUTER_TOOL = 'computer';
-const FILE_TOOLS = new Set(['str_replace_based_edit_tool', 'file_manager']);
-const SELF_IMAGING_ACTIONS = new Set(['screenshot', 'zoom', 'cursor_position']);
-
-/** The duration of a well-formed `wait` action; anything else goes to the input activity to be judged. */
-function plainWaitSeconds(input: unknown): number | undefined {
-  const { action, duration } = (typeof input === 'object' && input !== null ? input : {}) as { action?: unknown; duration?: unknown };
-  return action === 'wait' && typeof duration === 'number' && duration >= 0 && duration <= 100 ? duration : undefined;
+/** A call's result echoes the call's toolset: the API refuses a member's result without it. */
+function withToolset(call: ToolCall, result: ToolResultRecord): ToolResultRecord {
+  return call.toolsetName === undefined ? { ...result } : { ...result, toolsetName: call.toolsetName };
 }
 
 /**
@@ -106,14 +98,17 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   const recentSteps: StepRecord[] = [...(carried?.recentSteps ?? [])];
   let holdsScreen = carried?.holdsScreen ?? false;
   let queuePosition = 0;
+  /** Set when a request for a free screen found it taken: by which task, if the lock said. */
+  let screenBusy: { holder: string | null } | undefined;
+  /** Working on the task (deciding, acting), with or without the screen. */
+  let working = transcriptRef !== null;
   let currentStep = holdsScreen ? 'Resuming' : 'Waiting for the desktop';
   let result: TaskResult | undefined;
   let continuing = false;
   let requestedScreen = holdsScreen;
-  let decisionTool: 'computer_20250124' | 'computer_20251124' = 'computer_20251124';
 
   const status = (): TaskStatus => ({
-    phase: result ? 'finished' : holdsScreen ? 'running' : 'queued',
+    phase: result ? 'finished' : holdsScreen || working ? 'running' : 'queued',
     queuePosition: holdsScreen ? 0 : queuePosition,
     stepsTaken,
     currentStep,
@@ -123,12 +118,15 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   setHandler(taskStatusQuery, status);
   setHandler(queuePositionSignal, (position) => {
     queuePosition = position;
-    if (!holdsScreen) show(`Queued: number ${position} in line`);
+    if (!holdsScreen) show(working ? `Waiting for the screen: number ${position} in line` : `Queued: number ${position} in line`);
   });
   // A grant is for this run only: one replayed into a reset run, or meant for an earlier run, is ignored.
   const claim = workflowInfo().runId;
   setHandler(screenGrantedSignal, (grant) => {
     if (grant?.claim === claim) holdsScreen = true;
+  });
+  setHandler(screenBusySignal, (busy) => {
+    if (busy?.claim === claim) screenBusy = { holder: busy.holder };
   });
 
   let published = '';
@@ -163,65 +161,92 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     return shot;
   }
 
-  async function runTool(use: { id: string; name: string; input: unknown }): Promise<ToolResultRecord> {
-    const waitSeconds = use.name === COMPUTER_TOOL ? plainWaitSeconds(use.input) : undefined;
-    if (waitSeconds !== undefined) {
-      // Waiting touches nothing on the desktop: a durable timer, which (unlike a local activity)
-      // leaves the workflow free to show its progress and answer queries meanwhile.
-      await CancellationScope.nonCancellable(() => sleep(waitSeconds * 1000));
-      return { toolUseId: use.id, isError: false };
-    }
-    if (use.name === COMPUTER_TOOL) {
+  /** Joins the desktop's line for the screen and waits for it. */
+  async function takeScreen(onlyIfFree: boolean): Promise<void> {
+    requestedScreen = true;
+    // Asking again now and then is harmless (the lock keeps one place per task) and recovers a
+    // line lost with a lock workflow that was terminated or reset.
+    const request = { desktopId: input.desktopId, taskId, claim, submittedAt: workflowInfo().startTime.toISOString(), ...(onlyIfFree ? { onlyIfFree } : {}) };
+    do await requestScreen(request);
+    while (!(await condition(() => holdsScreen || (onlyIfFree && screenBusy !== undefined), ASK_FOR_SCREEN_AGAIN_EVERY)));
+  }
+
+  const toolContext: ToolRunContext = {
+    taskId,
+    model,
+    async screenGeometry() {
       if (!geometry) await screenshot();
-      try {
-        // Not cancellable: an action in progress finishes; cancellation is checked between actions.
-        return await CancellationScope.nonCancellable(() =>
-          performComputerAction({ taskId, model, toolUseId: use.id, input: use.input, geometry: geometry!, toolVersion: decisionTool }),
-        );
-      } catch (error) {
-        if (!(error instanceof ActivityFailure)) throw error;
-        log.warn('input action lost', { toolUseId: use.id, error: error.cause?.message });
-        return {
-          toolUseId: use.id,
-          isError: true,
-          text: 'The action was interrupted before it reported back, so it may or may not have happened. Take a screenshot to see the current state before going on.',
-        };
+      return geometry!;
+    },
+  };
+
+  /**
+   * Runs one turn's tool calls in order, each by the family that owns it. Cancellation is checked
+   * between calls; once a call of a toolset fails, its later calls in the turn are answered as not
+   * executed. When a call may have changed the screen, the last successful result of a call that
+   * used it carries a fresh screenshot.
+   */
+  async function runTurn(calls: ToolCall[]): Promise<ToolResultRecord[]> {
+    const results: ToolResultRecord[] = [];
+    const failedFamilies = new Set<ToolFamily>();
+    let lastOnScreen: ToolResultRecord | undefined;
+    let screenChanged = false;
+    for (const call of calls) {
+      if (CancellationScope.current().consideredCancelled) break;
+      const family = familyFor(call);
+      const skipped = family && failedFamilies.has(family) ? family.notExecutedAfterFailure(call) : undefined;
+      if (!family || skipped !== undefined) {
+        const outcome = family ? { toolUseId: call.id, isError: true, text: skipped } : unknownToolResult(call);
+        results.push(withToolset(call, outcome));
+        continue;
+      }
+      if (family.needsScreen(call) && !holdsScreen) {
+        show(`Waiting for the screen${screenBusy?.holder ? `, held by ${screenBusy.holder}` : ''}`);
+        await takeScreen(false);
+        if (family.changesScreen(call)) {
+          results.push(withToolset(call, { toolUseId: call.id, isError: true, text: LOOK_FIRST }));
+          failedFamilies.add(family);
+          continue;
+        }
+      }
+      const description = family.describe(call);
+      show(description);
+      const outcome = withToolset(call, await family.run(call, toolContext));
+      results.push(outcome);
+      record({ description, screenshotRef: lastScreenshotRef ?? undefined, isError: outcome.isError, detail: outcome.isError ? outcome.text : undefined });
+      if (outcome.isError) failedFamilies.add(family);
+      // An error result may carry text only, so the fresh screenshot goes on the last call that worked.
+      if (family.needsScreen(call) && !outcome.isError && !outcome.imageRef) lastOnScreen = outcome;
+      if (family.changesScreen(call)) screenChanged = true;
+    }
+    if (screenChanged && !CancellationScope.current().consideredCancelled) {
+      const shot = await screenshot();
+      if (lastOnScreen) {
+        lastOnScreen.imageRef = shot.imageRef;
+        lastOnScreen.imageMediaType = shot.mediaType as ToolResultRecord['imageMediaType'];
       }
     }
-    if (FILE_TOOLS.has(use.name)) {
-      try {
-        return await CancellationScope.nonCancellable(() =>
-          performFileTool({ taskId, toolUseId: use.id, toolName: use.name, input: use.input }),
-        );
-      } catch (error) {
-        if (!(error instanceof ActivityFailure)) throw error;
-        return { toolUseId: use.id, isError: true, text: `The file operation failed: ${error.cause?.message ?? error.message}` };
-      }
-    }
-    return {
-      toolUseId: use.id,
-      isError: true,
-      text: `There is no tool named "${use.name}". Use computer, str_replace_based_edit_tool or file_manager.`,
-    };
+    return results;
   }
 
   try {
     if (!holdsScreen) {
       show('Waiting for the desktop');
-      requestedScreen = true;
-      // Asking again now and then is harmless (the lock keeps one place per task) and recovers a
-      // line lost with a lock workflow that was terminated or reset.
-      do await requestScreen({ desktopId: input.desktopId, taskId, claim, submittedAt: workflowInfo().startTime.toISOString() });
-      while (!(await condition(() => holdsScreen, ASK_FOR_SCREEN_AGAIN_EVERY)));
+      // Tasks started before screen-on-demand wait for the screen before they begin.
+      await takeScreen(patched(SCREEN_ON_DEMAND));
     }
-    show('Looking at the screen');
+    working = true;
+    show(holdsScreen ? 'Looking at the screen' : 'Starting without the screen');
 
     for (;;) {
       if (stepsTaken >= maxSteps) {
         return finish('max_steps', `Stopped after ${stepsTaken} steps, the limit for this task, before the model said it was done.`);
       }
       let firstShot: { imageRef: string; mediaType: string } | undefined;
-      if (transcriptRef === null || geometry === null) firstShot = await screenshot();
+      if (transcriptRef === null || geometry === null) {
+        if (holdsScreen) firstShot = await screenshot();
+        else geometry = await measureScreen({ model });
+      }
 
       show(stepsTaken === 0 ? 'Thinking about the task' : 'Thinking about the next step');
       const decision = await decideNextStep({
@@ -230,39 +255,19 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
         transcriptRef,
         toolResults: pendingResults,
         screenshot: firstShot ? { ref: firstShot.imageRef, mediaType: firstShot.mediaType } : undefined,
+        ...(transcriptRef === null && !holdsScreen ? { note: SCREEN_BUSY_NOTE } : {}),
         geometry: geometry!,
       });
       stepsTaken++;
       transcriptRef = decision.transcriptRef;
-      decisionTool = decision.computerTool;
       pendingResults = [];
 
       if (decision.toolUses.length === 0) {
         return finish('completed', decision.text || 'The task is done.');
       }
 
-      const results: ToolResultRecord[] = [];
-      let acted = false;
-      for (const use of decision.toolUses) {
-        if (CancellationScope.current().consideredCancelled) break;
-        const description = describeToolUse(use.name, use.input);
-        show(description);
-        const outcome = await runTool(use);
-        results.push(outcome);
-        record({ description, screenshotRef: lastScreenshotRef ?? undefined, isError: outcome.isError, detail: outcome.isError ? outcome.text : undefined });
-        const action = (use.input as { action?: unknown } | null)?.action;
-        if (use.name === COMPUTER_TOOL && !SELF_IMAGING_ACTIONS.has(String(action))) acted = true;
-      }
+      const results = await runTurn(decision.toolUses);
       if (CancellationScope.current().consideredCancelled) return finish('cancelled', 'Cancelled.');
-
-      if (acted) {
-        const shot = await screenshot();
-        const last = [...results].reverse().find((entry) => !entry.imageRef && decision.toolUses.find((use) => use.id === entry.toolUseId)?.name === COMPUTER_TOOL);
-        if (last) {
-          last.imageRef = shot.imageRef;
-          last.imageMediaType = shot.mediaType as ToolResultRecord['imageMediaType'];
-        }
-      }
       pendingResults = results;
 
       if (workflowInfo().continueAsNewSuggested) {

@@ -4,6 +4,7 @@ import {
   acquireScreenSignal,
   queuePositionSignal,
   releaseScreenSignal,
+  screenBusySignal,
   screenGrantedSignal,
   screenLockStateQuery,
   type ScreenClaim,
@@ -42,8 +43,17 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
   let regrant = false;
   let changed = true;
 
+  /** `onlyIfFree` requests that found the screen taken, to be answered from the main loop. */
+  const busyReplies: ScreenClaim[] = [];
+
   setHandler(acquireScreenSignal, (request) => {
     const queued = waiting.find((entry) => entry.taskId === request.taskId);
+    const takenByOther = (holder !== null && holder.taskId !== request.taskId) || waiting.some((entry) => entry.taskId !== request.taskId);
+    if (request.onlyIfFree && takenByOther && !queued) {
+      busyReplies.push(request);
+      changed = true;
+      return;
+    }
     if (holder?.taskId === request.taskId) {
       regrant = regrant || holder.claim !== request.claim;
       holder = request;
@@ -93,6 +103,10 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
         const next = waiting.shift()!;
         holder = next;
         if (!(await tell(next.taskId, (handle) => handle.signal(screenGrantedSignal, { claim: next.claim }))) && holder === next) holder = null;
+      }
+      for (const busy of busyReplies.splice(0)) {
+        const holderId = holder?.taskId ?? waiting[0]?.taskId ?? null;
+        await tell(busy.taskId, (handle) => handle.signal(screenBusySignal, { claim: busy.claim, holder: holderId }));
       }
       for (const entry of [...waiting]) {
         const position = waiting.indexOf(entry) + 1;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ComputerDialect } from '../../common/models.js';
 
 /**
  * The actions of Anthropic's computer tool, validated where the model's tool input enters the
@@ -7,13 +8,13 @@ import { z } from 'zod';
  * geometry the model was shown.
  */
 
-/** Tool versions we advertise. `zoom` exists only in the newer one. */
-export const COMPUTER_TOOL_VERSIONS = ['computer_20250124', 'computer_20251124'] as const;
-export type ComputerToolVersion = (typeof COMPUTER_TOOL_VERSIONS)[number];
+export type { ComputerDialect };
 
 const MAX_COORDINATE = 65_535;
 const MAX_TEXT = 10_000;
-const MAX_SECONDS = 100;
+/** The computer-use toolset allows waits and held keys of up to 300 s; so do we, in every dialect. */
+const MAX_SECONDS = 300;
+const MAX_KEY_REPEAT = 100;
 
 const pixel = z.int().min(0).max(MAX_COORDINATE);
 const coordinate = z.tuple([pixel, pixel]);
@@ -26,7 +27,7 @@ const click = <A extends string>(action: A) =>
   z.object({ action: z.literal(action), coordinate: coordinate.optional(), text: modifiers });
 
 export const computerActionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('key'), text }),
+  z.object({ action: z.literal('key'), text, repeat: z.int().min(1).max(MAX_KEY_REPEAT).optional() }),
   z.object({ action: z.literal('type'), text }),
   z.object({ action: z.literal('mouse_move'), coordinate }),
   click('left_click'),
@@ -62,7 +63,7 @@ export const computerActionSchema = z.discriminatedUnion('action', [
 export type ComputerAction = z.infer<typeof computerActionSchema>;
 export type ComputerActionName = ComputerAction['action'];
 
-/** Whether a tool version offers an action; the schema itself accepts the union of both. */
-export function actionAvailableIn(action: ComputerActionName, version: ComputerToolVersion): boolean {
-  return action !== 'zoom' || version === 'computer_20251124';
+/** Whether a dialect offers an action; the schema itself accepts the union of all of them. */
+export function actionAvailableIn(action: ComputerActionName, dialect: ComputerDialect): boolean {
+  return action !== 'zoom' || dialect !== 'computer_20250124';
 }

@@ -1,15 +1,20 @@
 import { Context, log } from '@temporalio/activity';
+import { ToolError } from '@anthropic-ai/sdk/helpers/beta/toolsets';
 import { z } from 'zod';
 import type { ToolResultRecord } from '../../common/contract.js';
 import type { Clock, InputDevice, ScreenCapture } from '../ports.js';
 import type { ScreenGeometry } from '../screen/coordinates.js';
-import { actionAvailableIn, computerActionSchema, type ComputerToolVersion } from './computer-actions.js';
-import { executeComputerAction, ModelFixableActionError } from './execute-action.js';
+import type { ContentStore } from '../store/content-store.js';
+import { actionAvailableIn, computerActionSchema, type ComputerAction, type ComputerDialect } from './computer-actions.js';
+import { runComputerToolsetMember } from './computer-toolset.js';
+import { executeComputerAction, ModelFixableActionError, type ActionOutcome } from './execute-action.js';
 
 export interface ComputerActivityDeps {
   input: InputDevice;
   capture: ScreenCapture;
   clock: Clock;
+  /** Where screenshots are read back from, to hand the toolset's renderer their bytes. */
+  store: Pick<ContentStore, 'get'>;
 }
 
 export interface PerformComputerActionArgs {
@@ -18,7 +23,10 @@ export interface PerformComputerActionArgs {
   input: unknown;
   /** The geometry of the screenshot the model based this action on. */
   geometry: ScreenGeometry;
-  toolVersion: ComputerToolVersion;
+  /** The dialect the task's model speaks; it decides how `input` (and `member`) are read. */
+  toolVersion: ComputerDialect;
+  /** For the computer toolset: the member called (`left_click`, `type`, …), the tool_use's name. */
+  member?: string;
 }
 
 function inActivity(): boolean {
@@ -35,42 +43,66 @@ function modelError(toolUseId: string, text: string): ToolResultRecord {
 }
 
 /**
- * The computer-tool activity, built over the desktop's input device and screen capture.
+ * The computer-tool activity, built over the desktop's input device and screen capture, for every
+ * dialect: the toolset's member calls go through the SDK's toolset pipeline, the older tools'
+ * `action` inputs through the same executor.
  *
- * Whatever the model got wrong (malformed input, an action its tool version lacks, a point off
- * the screen, an unknown key) comes back as an `isError` result so the model can correct itself
- * on the next turn. A failing display is thrown instead: the workflow runs this activity with a
+ * Whatever the model got wrong (malformed input, an action its dialect lacks, a point off the
+ * screen, an unknown key) comes back as an `isError` result so the model can correct itself on
+ * the next turn. A failing display is thrown instead: the workflow runs this activity with a
  * single attempt, because a click or keystroke must not be repeated blindly after a crash.
  */
 export function createComputerActivities(deps: ComputerActivityDeps) {
+  const execute = async (action: ComputerAction, geometry: ScreenGeometry): Promise<ActionOutcome> => {
+    try {
+      return await executeComputerAction(action, { ...deps, geometry });
+    } catch (error) {
+      if (error instanceof ModelFixableActionError) throw error;
+      if (inActivity()) log.warn('Computer action failed on the display', { action: action.action, error });
+      throw error;
+    }
+  };
+
+  async function performLegacyAction(args: PerformComputerActionArgs): Promise<ToolResultRecord> {
+    const { toolUseId, toolVersion, geometry } = args;
+    const parsed = computerActionSchema.safeParse(args.input);
+    if (!parsed.success) {
+      return modelError(toolUseId, `Invalid ${toolVersion} input:\n${z.prettifyError(parsed.error)}`);
+    }
+    const action = parsed.data;
+    if (!actionAvailableIn(action.action, toolVersion)) {
+      return modelError(toolUseId, `The ${action.action} action is not available in ${toolVersion}; take a screenshot instead.`);
+    }
+    try {
+      const outcome = await execute(action, geometry);
+      const result: ToolResultRecord = { toolUseId, isError: false };
+      if (outcome.text !== undefined) result.text = outcome.text;
+      if (outcome.image) {
+        result.imageRef = outcome.image.ref;
+        result.imageMediaType = outcome.image.mediaType;
+      }
+      return Object.freeze(result);
+    } catch (error) {
+      if (error instanceof ModelFixableActionError) return modelError(toolUseId, error.message);
+      throw error;
+    }
+  }
+
   return {
     async performComputerAction(args: PerformComputerActionArgs): Promise<ToolResultRecord> {
-      const { toolUseId, toolVersion, geometry } = args;
-      const parsed = computerActionSchema.safeParse(args.input);
-      if (!parsed.success) {
-        return modelError(toolUseId, `Invalid ${toolVersion} input:\n${z.prettifyError(parsed.error)}`);
-      }
-      const action = parsed.data;
-      if (!actionAvailableIn(action.action, toolVersion)) {
-        return modelError(
-          toolUseId,
-          `The ${action.action} action is not available in ${toolVersion}; take a screenshot instead.`,
-        );
-      }
-      try {
-        const outcome = await executeComputerAction(action, { ...deps, geometry });
-        const result: ToolResultRecord = { toolUseId, isError: false };
-        if (outcome.text !== undefined) result.text = outcome.text;
-        if (outcome.image) {
-          result.imageRef = outcome.image.ref;
-          result.imageMediaType = outcome.image.mediaType;
-        }
-        return Object.freeze(result);
-      } catch (error) {
-        if (error instanceof ModelFixableActionError) return modelError(toolUseId, error.message);
-        if (inActivity()) log.warn('Computer action failed on the display', { action: action.action, error });
-        throw error;
-      }
+      if (args.toolVersion !== 'computer_toolset_20260801') return performLegacyAction(args);
+      return runComputerToolsetMember(
+        { toolUseId: args.toolUseId, member: args.member ?? '', input: args.input },
+        async (action) => {
+          try {
+            return await execute(action, args.geometry);
+          } catch (error) {
+            if (error instanceof ModelFixableActionError) throw new ToolError(error.message);
+            throw error;
+          }
+        },
+        (image) => deps.store.get(image.ref),
+      );
     },
   };
 }

@@ -33,6 +33,8 @@ export interface ActionDeps {
 export interface ActionOutcome {
   readonly text?: string;
   readonly image?: CapturedImage;
+  /** cursor_position: where the pointer is, in the model's image space. */
+  readonly point?: Point;
 }
 
 /** Pause between the steps of a drag so applications see the press, the motion and the release. */
@@ -128,7 +130,9 @@ export async function executeComputerAction(action: ComputerAction, deps: Action
   switch (action.action) {
     case 'key': {
       const chords = keys(parseKeySequence, action.text);
-      for (const chord of chords) await holding(input, chord, async () => {});
+      for (let round = 0; round < (action.repeat ?? 1); round++) {
+        for (const chord of chords) await holding(input, chord, async () => {});
+      }
       return NOTHING;
     }
     case 'type':
@@ -187,7 +191,7 @@ export async function executeComputerAction(action: ComputerAction, deps: Action
       return NOTHING;
     case 'cursor_position': {
       const { x, y } = screenToImage(await input.mousePosition(), geometry);
-      return Object.freeze({ text: `X=${x},Y=${y}` });
+      return Object.freeze({ text: `X=${x},Y=${y}`, point: Object.freeze({ x, y }) });
     }
     case 'screenshot':
       return Object.freeze({ image: Object.freeze(await capture.screenshot()) });

@@ -1,13 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { BlobRef, ToolResultRecord } from '../../common/contract.js';
+import type { BlobRef, ToolCall, ToolResultRecord } from '../../common/contract.js';
 import { ErrorType } from '../../common/contract.js';
+import { modelProfile, type ComputerDialect, type ModelProfile } from '../../common/models.js';
 import type { ContentStore } from '../store/content-store.js';
 import type { ScreenGeometry } from '../screen/coordinates.js';
-import { toolVersionsForModel, type ComputerToolVersion } from './computer-tools.js';
 import { modelResponseSchema, type MessagesPort, type ModelRequest } from './messages-port.js';
 import { classifyModelError } from './model-errors.js';
-import { emptyTranscript, firstUserMessage, toApiMessages, toolResultsMessage, type StoredTranscript } from './transcript.js';
+import { DEFAULT_IMAGE_RETENTION, emptyTranscript, firstUserMessage, toApiMessages, toolResultsMessage, type StoredTranscript } from './transcript.js';
 
 export interface DecideInput {
   model: string;
@@ -17,33 +17,36 @@ export interface DecideInput {
   /** Results of the previous turn's tool calls, in call order. */
   toolResults: ToolResultRecord[];
   screenshot?: { ref: BlobRef; mediaType: string };
+  /** A line after the prompt on the first turn, such as why there is no screenshot. */
+  note?: string;
   geometry: ScreenGeometry;
-}
-
-export interface ToolUse {
-  id: string;
-  name: string;
-  input: unknown;
 }
 
 /** The model's next move. Small enough for workflow history; the transcript itself is a ref. */
 export interface ModelDecision {
   transcriptRef: BlobRef;
-  toolUses: ToolUse[];
+  toolUses: ToolCall[];
   text: string;
   stopReason: string | null;
-  computerTool: ComputerToolVersion;
+}
+
+/** What a request offers the model: the tools entries and the beta flags they need. */
+export interface ToolOffer {
+  tools: Array<Record<string, unknown>>;
+  betas: string[];
 }
 
 export interface ModelActivityDeps {
   messages: MessagesPort;
   store: ContentStore;
   systemPrompt: string;
-  /** The text editor tool entry, built by the file tools so its limits match what they do. */
-  textEditorTool: Record<string, unknown>;
-  /** Custom tools offered beside the computer and text editor tools (the file manager). */
-  extraTools: Array<Record<string, unknown>>;
-  computerToolOverride?: ComputerToolVersion;
+  /**
+   * Every tool family's declaration for this model and screen, in a stable order (so the cached
+   * prefix stays byte-identical from turn to turn). Built by the composition root from the
+   * families; this activity names none of them.
+   */
+  offerTools(profile: ModelProfile, geometry: ScreenGeometry): ToolOffer;
+  computerToolOverride?: ComputerDialect;
   maxTokens?: number;
   heartbeatEveryMs?: number;
 }
@@ -56,19 +59,12 @@ export function createModelActivities(deps: ModelActivityDeps) {
     return ref === null ? emptyTranscript() : deps.store.getJson<StoredTranscript>(ref);
   }
 
-  function buildTools(input: DecideInput): { tools: Array<Record<string, unknown>>; betas: string[]; version: ComputerToolVersion } {
-    const versions = toolVersionsForModel(input.model, deps.computerToolOverride);
-    const computer: Record<string, unknown> = {
-      type: versions.computer,
-      name: 'computer',
-      display_width_px: input.geometry.image.width,
-      display_height_px: input.geometry.image.height,
-    };
-    if (versions.zoom) computer.enable_zoom = true;
-    const tools = [computer, deps.textEditorTool, ...deps.extraTools];
+  function buildTools(profile: ModelProfile, geometry: ScreenGeometry): ToolOffer {
+    const offer = deps.offerTools(profile, geometry);
+    const tools = [...offer.tools];
     // A breakpoint on the last tool caches the tool definitions and, with the system prompt, the stable prefix.
     tools[tools.length - 1] = { ...tools[tools.length - 1], cache_control: { type: 'ephemeral' } };
-    return { tools, betas: [versions.beta], version: versions.computer };
+    return { tools, betas: offer.betas };
   }
 
   /**
@@ -80,20 +76,25 @@ export function createModelActivities(deps: ModelActivityDeps) {
     const transcript = await loadTranscript(input.transcriptRef);
     const messages = [...transcript.messages];
     if (input.transcriptRef === null) {
-      messages.push(firstUserMessage(input.prompt, input.screenshot));
+      messages.push(firstUserMessage(input.prompt, input.screenshot, input.note));
     } else {
       if (input.toolResults.length === 0) throw ApplicationFailure.nonRetryable('A model turn needs the previous tool results', ErrorType.invalidTaskInput);
       messages.push(toolResultsMessage(input.toolResults));
     }
 
-    const { tools, betas, version } = buildTools(input);
+    const profile = modelProfile(input.model, deps.computerToolOverride);
+    const { tools, betas } = buildTools(profile, input.geometry);
+    // Models that must see their old screenshots (their thinking refers to them) keep every one.
+    const retention = profile.keepsOldScreenshots ? { keep: Number.POSITIVE_INFINITY, chunk: 1 } : DEFAULT_IMAGE_RETENTION;
     const request: ModelRequest = {
       model: input.model,
-      max_tokens: deps.maxTokens ?? 4096,
+      max_tokens: deps.maxTokens ?? 8192,
       system: [{ type: 'text', text: deps.systemPrompt, cache_control: { type: 'ephemeral' } }],
       tools,
-      messages: await toApiMessages({ version: 1, messages }, (ref) => deps.store.get(ref)),
+      messages: await toApiMessages({ version: 1, messages }, (ref) => deps.store.get(ref), retention),
       betas,
+      // Toolset models omit their thinking unless asked; summarized, it is the agent's narration.
+      ...(profile.dialect === 'computer_toolset_20260801' ? { thinking: { type: 'adaptive', display: 'summarized' } as const } : {}),
     };
 
     const context = activityContext();
@@ -122,9 +123,14 @@ export function createModelActivities(deps: ModelActivityDeps) {
     messages.push({ role: 'assistant', content });
     const transcriptRef = await deps.store.putJson({ version: 1, messages } satisfies StoredTranscript);
 
-    const toolUses: ToolUse[] = content
+    const toolUses: ToolCall[] = content
       .filter((block) => block.type === 'tool_use')
-      .map((block) => ({ id: String(block.id), name: String(block.name), input: block.input }));
+      .map((block) => ({
+        id: String(block.id),
+        name: String(block.name),
+        ...(typeof block.toolset_name === 'string' ? { toolsetName: block.toolset_name } : {}),
+        input: block.input,
+      }));
     const text = content
       .filter((block) => block.type === 'text')
       .map((block) => String(block.text))
@@ -135,7 +141,7 @@ export function createModelActivities(deps: ModelActivityDeps) {
       stopReason: parsed.data.stop_reason ?? null,
       cacheReadTokens: parsed.data.usage?.cache_read_input_tokens ?? 0,
     });
-    return { transcriptRef, toolUses, text, stopReason: parsed.data.stop_reason ?? null, computerTool: version };
+    return { transcriptRef, toolUses, text, stopReason: parsed.data.stop_reason ?? null };
   }
 
   return { decideNextStep };

@@ -10,7 +10,9 @@ export interface ModelRequest {
   system: Array<{ type: 'text'; text: string; cache_control?: { type: 'ephemeral' } }>;
   tools: Array<Record<string, unknown>>;
   messages: ApiMessage[];
+  /** Beta flags; empty for the generally available toolsets (no `anthropic-beta` header is sent then). */
   betas: string[];
+  thinking?: { type: 'adaptive'; display: 'summarized' };
 }
 
 export interface ApiMessage {
@@ -43,6 +45,7 @@ const toolUseBlock = z
     type: z.literal('tool_use'),
     id: z.string().min(1).max(256),
     name: z.string().min(1).max(128),
+    toolset_name: z.string().min(1).max(64).optional(),
     input: z.unknown(),
   })
   .loose();

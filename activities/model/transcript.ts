@@ -25,9 +25,10 @@ function imageReference(ref: BlobRef, mediaType: string): ImageReferenceBlock {
   return { type: 'image', source: { type: 'blob_ref', ref, media_type: mediaType } };
 }
 
-/** The first user turn: what the person asked, with the screen as it is now. */
-export function firstUserMessage(prompt: string, screenshot?: { ref: BlobRef; mediaType: string }): ApiMessage {
+/** The first user turn: what the person asked, with the screen as it is now (or a note why not). */
+export function firstUserMessage(prompt: string, screenshot?: { ref: BlobRef; mediaType: string }, note?: string): ApiMessage {
   const content: Array<Record<string, unknown>> = [{ type: 'text', text: prompt }];
+  if (note) content.push({ type: 'text', text: note });
   if (screenshot) content.push(imageReference(screenshot.ref, screenshot.mediaType) as unknown as Record<string, unknown>);
   return { role: 'user', content };
 }
@@ -43,7 +44,14 @@ export function toolResultsMessage(results: ToolResultRecord[]): ApiMessage {
         content.push(imageReference(result.imageRef, result.imageMediaType ?? 'image/png') as unknown as Record<string, unknown>);
       }
       if (content.length === 0) content.push({ type: 'text', text: result.isError ? 'Failed.' : 'Done.' });
-      return { type: 'tool_result', tool_use_id: result.toolUseId, is_error: result.isError, content };
+      if (result.blocks) content.push(...result.blocks);
+      return {
+        type: 'tool_result',
+        tool_use_id: result.toolUseId,
+        ...(result.toolsetName !== undefined ? { toolset_name: result.toolsetName } : {}),
+        is_error: result.isError,
+        content,
+      };
     }),
   };
 }

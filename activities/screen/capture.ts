@@ -142,6 +142,11 @@ export function createScreenCapture(deps: { grabber: ScreenGrabber; store: Conte
       return { ...(await keep(await encodeScreenImage(raw, geometry.image))), geometry };
     },
 
+    async geometry() {
+      const logical = await grabber.logicalSize();
+      return { logical: { width: logical.width, height: logical.height }, image: advertisedImageSize(logical, limit) };
+    },
+
     async zoom(region: Rect, geometry: ScreenGeometry) {
       const raw = await grabber.grab(imageRectToScreen(region, geometry));
       return keep(await encodeScreenImage(raw, advertisedImageSize(raw, limit)));

@@ -1,26 +1,17 @@
+import { modelProfile, type ImageRule } from '../../common/models.js';
 import type { Size } from '../ports.js';
 
 /**
- * The largest image a model family takes without the API downscaling it again. Sending exactly
- * that size keeps the model's coordinates in the space we advertise, so clicks land where it
- * meant, and sends no pixels that would be thrown away.
+ * The largest image a model takes without the API downscaling it again (or, for the toolsets,
+ * refusing it). Sending exactly that size keeps the model's coordinates in the space we
+ * advertise, so clicks land where it meant, and sends no pixels that would be thrown away. The
+ * rule per model lives in the one model table.
  */
-export interface ImageLimit {
-  maxLongEdge: number;
-  /** The API counts images in square patches; more than this many and it downscales. */
-  patchSize: number;
-  maxPatches: number;
-}
+export type ImageLimit = ImageRule;
 
-/** Claude 4.x and later: long edge at most 1568 px and at most 1568 patches of 28×28 px. */
-export const CLAUDE_4_IMAGE_LIMIT: ImageLimit = { maxLongEdge: 1568, patchSize: 28, maxPatches: 1568 };
-
-/** Claude 3.x: long edge 1568 px and about 1.15 megapixels, i.e. 1568 patches of 27×27 px. */
-export const CLAUDE_3_IMAGE_LIMIT: ImageLimit = { maxLongEdge: 1568, patchSize: 27, maxPatches: 1568 };
-
-/** The image limit for a model id; unknown (newer) models get the current family's rule. */
+/** The image rule of a model id; unknown (newer) models get the newest rule. */
 export function imageLimitForModel(model: string): ImageLimit {
-  return /^claude-3/.test(model) ? CLAUDE_3_IMAGE_LIMIT : CLAUDE_4_IMAGE_LIMIT;
+  return modelProfile(model).images;
 }
 
 function fits(size: Size, limit: ImageLimit): boolean {

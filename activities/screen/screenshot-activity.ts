@@ -42,23 +42,36 @@ export interface ScreenshotResult {
  */
 export function createScreenActivities(deps: { captureFor(model: string): ScreenCapture; display?: string }) {
   const display = deps.display ?? process.env.DISPLAY ?? '(not set)';
+
   return {
     async takeScreenshot(args: { model: string }): Promise<ScreenshotResult> {
-      try {
+      return onTheDisplay(async () => {
         const shot = await deps.captureFor(args.model).screenshot();
         return { imageRef: shot.ref, mediaType: shot.mediaType, geometry: shot.geometry };
-      } catch (error) {
-        if (!isDisplayUnavailable(error)) throw error;
-        if (error instanceof ApplicationFailure) throw error;
-        throw ApplicationFailure.create({
-          type: ErrorType.displayUnavailable,
-          nonRetryable: false,
-          message:
-            `The desktop's display is not reachable (DISPLAY=${display}), so no screenshot could be taken. ` +
-            'The task waits and tries again; make sure the desktop session is running and the display is on.',
-          cause: error as Error,
-        });
-      }
+      });
+    },
+
+    /** The screen's geometry for the model, read without a screenshot: it needs no screen lock. */
+    async measureScreen(args: { model: string }): Promise<ScreenGeometry> {
+      return onTheDisplay(() => deps.captureFor(args.model).geometry());
     },
   };
+
+  /** Runs a read of the display, turning an unreachable display into a retryable, explained failure. */
+  async function onTheDisplay<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isDisplayUnavailable(error)) throw error;
+      if (error instanceof ApplicationFailure) throw error;
+      throw ApplicationFailure.create({
+        type: ErrorType.displayUnavailable,
+        nonRetryable: false,
+        message:
+          `The desktop's display is not reachable (DISPLAY=${display}), so no screenshot could be taken. ` +
+          'The task waits and tries again; make sure the desktop session is running and the display is on.',
+        cause: error as Error,
+      });
+    }
+  }
 }

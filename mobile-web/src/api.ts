@@ -2,6 +2,7 @@ import type {
   CreatedTask,
   CreateTaskRequest,
   Desktop,
+  ModelList,
   PairRequest,
   PairResponse,
   TaskDetail,
@@ -32,6 +33,8 @@ export interface ApiClient {
   cancelTask(id: string): Promise<TaskDetail>;
   retryTask(id: string): Promise<CreatedTask>;
   listDesktops(): Promise<Desktop[]>;
+  /** The models a task can pick, newest first, with the desktop's default marked. */
+  listModels(): Promise<ModelList>;
   /** Loads a step's screenshot (a gateway path from `TaskStep.screenshotUrl`) as an image blob. */
   screenshot(path: string): Promise<Blob>;
 }
@@ -106,6 +109,7 @@ export function createApi(options: ApiOptions): ApiClient {
     cancelTask: (id) => json<TaskDetail>('POST', `${taskPath(id)}/cancel`),
     retryTask: (id) => json<CreatedTask>('POST', `${taskPath(id)}/retry`),
     listDesktops: async () => (await json<{ desktops: Desktop[] }>('GET', '/api/desktops')).desktops,
+    listModels: () => json<ModelList>('GET', '/api/models'),
     async screenshot(path) {
       if (!isGatewayPath(path)) throw new ApiFailure(0, 'bad_url', 'This screenshot link does not point at your desktop.');
       return (await send('GET', path)).blob();

@@ -39,7 +39,11 @@ export interface DesktopStack {
   temporal: TestTemporal;
   model: FakeMessagesApi;
   client: Client;
-  startWorker(): Promise<WorkerProcess>;
+  /**
+   * Starts a worker process. `repo` is the checkout whose worker/main.ts it runs (this one unless
+   * given): a checkout of an earlier release plays the worker from before an upgrade.
+   */
+  startWorker(options?: { repo?: string }): Promise<WorkerProcess>;
   /** Resets a task to its first workflow task, as the Web UI's "Reset" does; returns the new run id. */
   resetToStart(taskId: string, reason: string): Promise<string>;
   stop(): Promise<void>;
@@ -71,8 +75,8 @@ export async function startDesktopStack(options: { width?: number; height?: numb
   const client = await connectClient(config.temporal);
   const workers: WorkerProcess[] = [];
 
-  const startWorker = async (): Promise<WorkerProcess> => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'worker/main.ts')], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const startWorker = async ({ repo = REPO }: { repo?: string } = {}): Promise<WorkerProcess> => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'worker/main.ts')], { env, cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

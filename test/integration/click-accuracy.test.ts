@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Size } from '../../activities/ports.js';
-import { advertisedImageSize, CLAUDE_4_IMAGE_LIMIT } from '../../activities/screen/image-limits.js';
+import { advertisedImageSize } from '../../activities/screen/image-limits.js';
+import { STANDARD_IMAGE_RULE } from '../../common/models.js';
 import { startXDisplay, startXev, type XDisplay, type XevRecorder } from '../helpers/x-display.js';
 
 const run = promisify(execFile);
@@ -41,7 +42,7 @@ describe.each([
   { width: 1920, height: 1080 },
   { width: 1280, height: 800 },
 ])('clicks at image coordinates on a $width×$height screen', (screen) => {
-  const image = advertisedImageSize(screen, CLAUDE_4_IMAGE_LIMIT);
+  const image = advertisedImageSize(screen, STANDARD_IMAGE_RULE);
   let x: XDisplay;
   let xev: XevRecorder;
 

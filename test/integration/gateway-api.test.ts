@@ -1,14 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Express } from 'express';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createdTaskSchema, desktopListSchema, taskDetailSchema, taskListSchema, type ServerMessage, type TaskDetail } from '../../common/api-schemas.js';
+import { createdTaskSchema, desktopListSchema, modelListSchema, taskDetailSchema, taskListSchema, type ServerMessage, type TaskDetail } from '../../common/api-schemas.js';
 import { createLogger } from '../../common/logger.js';
+import type * as AppModule from '../../gateway/app.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
-import { operations } from '../../gateway/openapi.js';
 import { computer, endTurn } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
+import { documentedOperation as documented, servedRoutes, type OpenApiDocument } from '../helpers/served-routes.js';
 import { freePort } from '../helpers/temporal-server.js';
 import { loadConfig } from '../../common/config.js';
 import { deferred, eventually } from '../helpers/async.js';
+
+// Keeps the Express app startGateway builds, so the tests enumerate the routes it really serves.
+const built = vi.hoisted(() => ({ apps: [] as Express[] }));
+vi.mock('../../gateway/app.js', async (importOriginal) => {
+  const original = await importOriginal<typeof AppModule>();
+  return { ...original, createApp: (deps: AppModule.AppDeps) => built.apps[built.apps.push(original.createApp(deps)) - 1]! };
+});
+
+/** Routes anyone may call without a token, on purpose; making another route public means changing this list. */
+const PUBLIC_ROUTES = ['get /healthz', 'get /api/openapi.json', 'post /api/pair'];
+/** Values for path parameters in the sweeps; real-looking, so a 401 cannot be a 404 in disguise. */
+const SAMPLE_PARAMS: Record<string, string> = { id: 'task-00000000-0000-0000-0000-000000000000', ref: '0'.repeat(64) };
 
 describe('the gateway API over a real desktop stack', () => {
   let stack: DesktopStack;
@@ -21,6 +35,9 @@ describe('the gateway API over a real desktop stack', () => {
       headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(withToken ? { authorization: `Bearer ${token}` } : {}), ...init.headers },
     });
   const taskDetail = async (id: string) => taskDetailSchema.parse(await (await api(`/api/tasks/${id}`)).json());
+  const served = () => servedRoutes(built.apps.at(-1)!);
+  const openApiDocument = async () => (await (await fetch(`${base}/api/openapi.json`)).json()) as OpenApiDocument;
+  const concrete = (path: string) => path.replace(/:(\w+)/g, (_match, name: string) => SAMPLE_PARAMS[name] ?? 'x');
 
   beforeAll(async () => {
     stack = await startDesktopStack();
@@ -70,22 +87,40 @@ describe('the gateway API over a real desktop stack', () => {
     expect(await eventually(() => taskDetail(created.id), (task) => task.status === 'succeeded')).toMatchObject({ result: 'Done once the desktop was back.' });
   });
 
-  it('refuses every authenticated route without a valid token, and changes nothing', async () => {
-    const authenticated = operations.filter((operation) => operation.auth !== false);
-    expect(authenticated.length).toBeGreaterThanOrEqual(7);
-    for (const operation of authenticated) {
-      const path = operation.path.replace('{id}', 'task-00000000-0000-0000-0000-000000000000').replace('{ref}', '0'.repeat(64));
+  it('refuses every route it serves that is not documented as public without a valid token, and changes nothing', async () => {
+    const document = await openApiDocument();
+    const routes = served();
+    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['post /pair/code', 'get /setup', 'post /api/tasks', 'get /api/models']));
+    const authenticated = routes.filter((route) => documented(document, route)?.security?.length !== 0);
+    expect(authenticated.length).toBeGreaterThanOrEqual(8);
+    for (const route of authenticated) {
+      const path = concrete(route.path);
       for (const authorization of [undefined, 'Bearer not-a-real-token', 'Basic abc']) {
         const response = await fetch(`${base}${path}`, {
-          method: operation.method.toUpperCase(),
+          method: route.method.toUpperCase(),
           headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-          body: operation.method === 'post' ? JSON.stringify({ prompt: 'sneaky' }) : undefined,
+          body: route.method === 'post' ? JSON.stringify({ prompt: 'sneaky' }) : undefined,
         });
-        expect(response.status, `${operation.method} ${path} with ${authorization}`).toBe(401);
+        expect(response.status, `${route.method} ${path} with ${authorization}`).toBe(401);
         expect(response.headers.get('www-authenticate')).toMatch(/Bearer/);
       }
     }
     expect(taskListSchema.parse(await (await api('/api/tasks')).json()).tasks).toHaveLength(1);
+  });
+
+  it('serves token-free routes only where documented: a short public list, and loopback-only routes that refuse a proxied request', async () => {
+    const document = await openApiDocument();
+    const tokenFree = served().filter((route) => documented(document, route)?.security?.length === 0);
+    const loopbackOnly = tokenFree.filter((route) => documented(document, route)?.['x-loopback-only'] === true);
+    expect(tokenFree.filter((route) => !loopbackOnly.includes(route)).map((route) => `${route.method} ${route.path}`).sort()).toEqual([...PUBLIC_ROUTES].sort());
+    expect(loopbackOnly.map((route) => `${route.method} ${route.path}`)).toEqual(
+      expect.arrayContaining(['post /pair/code', 'get /pair/qr.png', 'get /setup', 'get /setup/setup.css', 'post /setup/devices/:id/rename', 'post /setup/devices/:id/revoke']),
+    );
+    for (const route of loopbackOnly) {
+      // From this machine, but relayed by a proxy (a tunnel on the desktop): refused before anything runs.
+      const response = await fetch(`${base}${concrete(route.path)}`, { method: route.method.toUpperCase(), headers: { 'x-forwarded-for': '203.0.113.7' } });
+      expect(response.status, `${route.method} ${route.path}`).toBe(403);
+    }
   });
 
   it('answers bad input with a clear error and the field at fault, and starts no task', async () => {
@@ -101,6 +136,11 @@ describe('the gateway API over a real desktop stack', () => {
     expect(extra.status).toBe(422);
     const badDesktop = await post(JSON.stringify({ prompt: 'x', desktopId: '../etc' }));
     expect(await badDesktop.json()).toMatchObject({ error: { field: 'desktopId' } });
+    for (const model of ['claude opus', '../../etc/passwd', '', 'x'.repeat(101), 4]) {
+      const badModel = await post(JSON.stringify({ prompt: 'x', model }));
+      expect(badModel.status, JSON.stringify(model)).toBe(422);
+      expect(await badModel.json()).toMatchObject({ error: { code: 'invalid_request', field: 'model' } });
+    }
     const huge = await post(JSON.stringify({ prompt: 'x'.repeat(70 * 1024) }));
     expect(huge.status).toBe(413);
     expect((await api('/api/tasks/task-nope')).status).toBe(404);
@@ -131,7 +171,7 @@ describe('the gateway API over a real desktop stack', () => {
     thinking.resolve();
 
     const done = await eventually(() => taskDetail(id), (task) => task.status === 'succeeded');
-    expect(done).toMatchObject({ prompt: 'move the mouse', desktopId: stack.desktopId, result: 'Moved the mouse.' });
+    expect(done).toMatchObject({ prompt: 'move the mouse', desktopId: stack.desktopId, model: stack.config.model, result: 'Moved the mouse.' });
     expect(done.steps.map((step) => step.description)).toEqual(['mouse move at (40, 40)']);
     const shot = await api(done.steps[0]!.screenshotUrl!);
     expect(shot.status).toBe(200);
@@ -188,14 +228,45 @@ describe('the gateway API over a real desktop stack', () => {
     expect(rejected).toBe(401);
   });
 
-  it('serves an OpenAPI document that lists every route with the schemas that validate it', async () => {
+  it('runs a task with a model the phone picked, even one this desktop does not know, and a retry keeps it', async () => {
+    const picked = 'claude-future-9-9';
+    const created = await api('/api/tasks', { method: 'POST', body: JSON.stringify({ prompt: 'use the future model', model: picked }) });
+    expect(created.status).toBe(201);
+    const { id } = createdTaskSchema.parse(await created.json());
+    expect((await taskDetail(id)).model).toBe(picked);
+    // The model service is asked with the picked model, refuses an id it does not know, and the task says so.
+    const failed = await eventually(() => taskDetail(id), (task) => task.status === 'failed');
+    expect(failed).toMatchObject({ model: picked, error: expect.stringContaining(picked) });
+    expect(stack.model.refusals.map((request) => request.body.model)).toContain(picked);
+
+    const retried = await api(`/api/tasks/${id}/retry`, { method: 'POST' });
+    expect(retried.status).toBe(201);
+    const again = createdTaskSchema.parse(await retried.json());
+    expect(await taskDetail(again.id)).toMatchObject({ model: picked, retryOf: id });
+    await eventually(() => taskDetail(again.id), (task) => task.status === 'failed');
+  });
+
+  it('lists the models a task can pick, with the desktop default marked', async () => {
+    const response = await api('/api/models');
+    expect(response.status).toBe(200);
+    const list = modelListSchema.parse(await response.json());
+    expect(list.default).toBe(stack.config.model);
+    expect(list.models.filter((model) => model.default)).toEqual([{ id: stack.config.model, label: expect.any(String), default: true }]);
+    expect(list.models.map((model) => model.id)).toEqual(expect.arrayContaining(['claude-sonnet-5-5', 'claude-opus-4-7']));
+    expect(new Set(list.models.map((model) => model.id)).size).toBe(list.models.length);
+  });
+
+  it('serves an OpenAPI document that describes every route it serves, and nothing else', async () => {
     const response = await fetch(`${base}/api/openapi.json`);
     expect(response.status).toBe(200);
-    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>> };
+    const document = (await response.json()) as OpenApiDocument;
     expect(document.openapi).toBe('3.1.0');
-    for (const operation of operations) expect(document.paths[operation.path]?.[operation.method], `${operation.method} ${operation.path}`).toBeDefined();
+    const routes = served();
+    for (const route of routes) expect(documented(document, route), `${route.method} ${route.path}`).toBeDefined();
+    expect(Object.values(document.paths).flatMap((methods) => Object.keys(methods)).length).toBe(routes.length);
     const createTask = document.paths['/api/tasks']!.post!;
     expect(JSON.stringify(createTask.requestBody)).toContain('"prompt"');
+    expect(JSON.stringify(createTask.requestBody)).toContain('"model"');
     expect(Object.keys(createTask.responses).sort()).toEqual(['201', '400', '401', '413', '422']);
   });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { createComputerActivities as CreateComputerActivities } from '../../activities/input/computer-activity.js';
 import { systemClock } from '../../activities/ports.js';
 import type { ScreenGeometry } from '../../activities/screen/coordinates.js';
-import { CLAUDE_4_IMAGE_LIMIT } from '../../activities/screen/image-limits.js';
+import { STANDARD_IMAGE_RULE } from '../../common/models.js';
 import { createContentStore, type ContentStore } from '../../activities/store/content-store.js';
 import { focusWindow, startXDisplay, startXev, xdotool, type XDisplay, type XevEvent, type XevRecorder } from '../helpers/x-display.js';
 
@@ -40,9 +40,9 @@ describe('computer actions on a real X display', () => {
     const { createComputerActivities } = await import('../../activities/input/computer-activity.js');
     storeDir = await mkdtemp(path.join(tmpdir(), 'input-actions-'));
     store = createContentStore(storeDir);
-    const capture = createScreenCapture({ grabber: createNutScreenGrabber(), store, limit: CLAUDE_4_IMAGE_LIMIT });
+    const capture = createScreenCapture({ grabber: createNutScreenGrabber(), store, limit: STANDARD_IMAGE_RULE });
     const input = createNutInputDevice({ textTyper: createX11TextTyper({ env: x.env }) });
-    perform = createComputerActivities({ input, capture, clock: systemClock }).performComputerAction;
+    perform = createComputerActivities({ input, capture, clock: systemClock, store }).performComputerAction;
     // Client area well inside the screen; all pointer targets below lie in 200..1000 × 150..650.
     xev = await startXev(x.display, { x: 100, y: 50, width: 1000, height: 700 });
     await focusWindow(x.display, xev.windowId);

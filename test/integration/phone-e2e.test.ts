@@ -75,6 +75,21 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     await snap('4-task-succeeded');
   });
 
+  it('dispatches a task with the model picked on the page, and the task shows it', async () => {
+    await page.goto(gateway.publicUrl);
+    const picker = page.getByLabel('Model');
+    await expect.poll(() => picker.inputValue(), { timeout: 15_000 }).toBe(config.model);
+    await picker.selectOption({ label: 'Claude Opus 4.7' });
+    stack.model.enqueue(endTurn('Answered by Opus.'));
+    const asked = stack.model.requests.length;
+    await page.getByLabel('What should your desktop do?').fill('answer with another model');
+    await page.getByRole('button', { name: 'Dispatch' }).tap();
+    await expect.poll(() => page.getByText('Answered by Opus.').first().isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText('model claude-opus-4-7').first().isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(stack.model.requests.slice(asked).map((request) => request.body.model)).toEqual(['claude-opus-4-7']);
+    await snap('4b-task-picked-model');
+  });
+
   it('cancels a running task from the page', async () => {
     const thinking = deferred();
     stack.model.enqueue({ ...computer({ action: 'mouse_move', coordinate: [5, 5] }), after: thinking.promise });

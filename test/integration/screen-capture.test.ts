@@ -8,7 +8,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedImage, Rect } from '../../activities/ports.js';
 import { imageRectToScreen, imageToScreen, screenToImage, type ScreenGeometry } from '../../activities/screen/coordinates.js';
-import { advertisedImageSize, CLAUDE_4_IMAGE_LIMIT } from '../../activities/screen/image-limits.js';
+import { advertisedImageSize } from '../../activities/screen/image-limits.js';
+import { STANDARD_IMAGE_RULE } from '../../common/models.js';
 import { createContentStore } from '../../activities/store/content-store.js';
 import { launchApp, startXDisplay, waitForWindow, type LaunchedApp, type XDisplay } from '../helpers/x-display.js';
 
@@ -35,11 +36,11 @@ async function captureInChild(x: XDisplay, store: string, zoomOn: Rect): Promise
   const script = `
     const { createScreenCapture } = await import(${moduleUrl('activities/screen/capture.ts')});
     const { screenToImage } = await import(${moduleUrl('activities/screen/coordinates.ts')});
-    const { CLAUDE_4_IMAGE_LIMIT } = await import(${moduleUrl('activities/screen/image-limits.ts')});
+    const { STANDARD_IMAGE_RULE } = await import(${moduleUrl('common/models.ts')});
     const { createContentStore } = await import(${moduleUrl('activities/store/content-store.ts')});
     const { createNutScreenGrabber } = await import(${moduleUrl('worker/adapters/nut-desktop.ts')});
     const [store, zoomOn] = [process.argv[1], JSON.parse(process.argv[2])];
-    const capture = createScreenCapture({ grabber: createNutScreenGrabber(), store: createContentStore(store), limit: CLAUDE_4_IMAGE_LIMIT });
+    const capture = createScreenCapture({ grabber: createNutScreenGrabber(), store: createContentStore(store), limit: STANDARD_IMAGE_RULE });
     const shot = await capture.screenshot();
     const topLeft = screenToImage({ x: zoomOn.x, y: zoomOn.y }, shot.geometry);
     const bottomRight = screenToImage({ x: zoomOn.x + zoomOn.width - 1, y: zoomOn.y + zoomOn.height - 1 }, shot.geometry);
@@ -113,7 +114,7 @@ describe.each([
   });
 
   it('the screenshot has the size advertised to the model and the geometry to map clicks back', async () => {
-    const advertised = advertisedImageSize({ width, height }, CLAUDE_4_IMAGE_LIMIT);
+    const advertised = advertisedImageSize({ width, height }, STANDARD_IMAGE_RULE);
     expect(output.shot.geometry).toEqual({ logical: { width, height }, image: advertised });
     expect(output.shot.mediaType).toBe('image/png');
     const image = await decode(await createContentStore(store).get(output.shot.ref));

@@ -9,7 +9,7 @@ import { loadConfig } from '../../common/config.js';
 import { portAnswers } from '../../worker/dev-server.js';
 import type { TaskResult } from '../../common/contract.js';
 import { connectClient } from '../../worker/temporal-connection.js';
-import { computer, endTurn, startFakeMessagesApi, type FakeMessagesApi } from '../helpers/fake-messages-api.js';
+import { endTurn, startFakeMessagesApi, toolsetCall, toolsetReply, type FakeMessagesApi } from '../helpers/fake-messages-api.js';
 import { freePort } from '../helpers/temporal-server.js';
 import { startXDisplay, type XDisplay } from '../helpers/x-display.js';
 
@@ -86,7 +86,9 @@ describe('npm start', () => {
 
     let release!: () => void;
     const thinking = new Promise<void>((resolve) => (release = resolve));
-    model.enqueue({ ...computer({ action: 'mouse_move', coordinate: [100, 100] }), after: thinking }, computer({ action: 'mouse_move', coordinate: [100, 100] }), endTurn('finished after a restart'));
+    // The default model speaks the computer toolset, so its calls are members carrying toolset_name.
+    const move = () => toolsetReply(toolsetCall('mouse_move', { coordinate: [100, 100] }));
+    model.enqueue({ ...move(), after: thinking }, move(), endTurn('finished after a restart'));
     let client = await connectClient(config.temporal);
     const taskId = await startTask(client, config, { prompt: 'survive a restart', desktopId });
     await model.waitForRequest(1);

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawScreenImage, Rect, ScreenGrabber, Size } from '../../activities/ports.js';
 import { createScreenCapture, encodeScreenImage } from '../../activities/screen/capture.js';
 import { imageToScreen, screenToImage } from '../../activities/screen/coordinates.js';
-import { advertisedImageSize, CLAUDE_4_IMAGE_LIMIT } from '../../activities/screen/image-limits.js';
+import { advertisedImageSize } from '../../activities/screen/image-limits.js';
+import { STANDARD_IMAGE_RULE } from '../../common/models.js';
 import { createContentStore, type ContentStore } from '../../activities/store/content-store.js';
 
 type Rgb = [number, number, number];
@@ -99,7 +100,7 @@ afterAll(() => rm(directory, { recursive: true, force: true }));
 
 describe('encodeScreenImage', () => {
   const logical = { width: 1920, height: 1080 };
-  const target = advertisedImageSize(logical, CLAUDE_4_IMAGE_LIMIT);
+  const target = advertisedImageSize(logical, STANDARD_IMAGE_RULE);
 
   it.each([
     ['BGRA with a zero padding byte (X11)', 'BGR', 4],
@@ -132,7 +133,7 @@ describe('encodeScreenImage', () => {
 
 describe('createScreenCapture', () => {
   it('a screenshot is stored as PNG at the advertised size with the geometry to map clicks back', async () => {
-    const capture = createScreenCapture({ grabber: fakeGrabber({ width: 1920, height: 1080 }, 1), store, limit: CLAUDE_4_IMAGE_LIMIT });
+    const capture = createScreenCapture({ grabber: fakeGrabber({ width: 1920, height: 1080 }, 1), store, limit: STANDARD_IMAGE_RULE });
     const shot = await capture.screenshot();
     expect(shot.geometry).toEqual({ logical: { width: 1920, height: 1080 }, image: { width: 1456, height: 819 } });
     expect([shot.width, shot.height, shot.mediaType]).toEqual([1456, 819, 'image/png']);
@@ -145,7 +146,7 @@ describe('createScreenCapture', () => {
     ['1440x900 at 2x', { width: 1440, height: 900 }, { width: 1390, height: 868 }],
   ])('HiDPI %s: the image is sized from logical pixels and a click on a block lands on it', async (_name, logical, expected) => {
     const grabber = fakeGrabber(logical, 2);
-    const capture = createScreenCapture({ grabber, store, limit: CLAUDE_4_IMAGE_LIMIT });
+    const capture = createScreenCapture({ grabber, store, limit: STANDARD_IMAGE_RULE });
     const shot = await capture.screenshot();
     expect(shot.geometry).toEqual({ logical, image: expected });
     const image = await decode(await store.get(shot.ref));
@@ -165,7 +166,7 @@ describe('createScreenCapture', () => {
   it('zoom grabs the region at native (physical) resolution without scaling it down', async () => {
     const logical = { width: 1280, height: 800 };
     const grabber = fakeGrabber(logical, 2);
-    const capture = createScreenCapture({ grabber, store, limit: CLAUDE_4_IMAGE_LIMIT });
+    const capture = createScreenCapture({ grabber, store, limit: STANDARD_IMAGE_RULE });
     const geometry = { logical, image: logical };
     const zoomed = await capture.zoom({ x: 90, y: 90, width: 40, height: 30 }, geometry);
     expect(grabber.regions).toEqual([{ x: 90, y: 90, width: 40, height: 30 }]);
@@ -178,7 +179,7 @@ describe('createScreenCapture', () => {
 
   it('a zoom larger than the model takes is fitted to the limit', async () => {
     const logical = { width: 1920, height: 1080 };
-    const capture = createScreenCapture({ grabber: fakeGrabber(logical, 2), store, limit: CLAUDE_4_IMAGE_LIMIT });
+    const capture = createScreenCapture({ grabber: fakeGrabber(logical, 2), store, limit: STANDARD_IMAGE_RULE });
     const zoomed = await capture.zoom({ x: 0, y: 0, width: 1456, height: 819 }, { logical, image: { width: 1456, height: 819 } });
     expect([zoomed.width, zoomed.height]).toEqual([1456, 819]);
   });
@@ -188,7 +189,7 @@ describe('createScreenCapture', () => {
       grab: async () => paintScreen({ width: 1920, height: 1080 }, 1),
       logicalSize: async () => ({ width: 1280, height: 1024 }),
     };
-    const capture = createScreenCapture({ grabber, store, limit: CLAUDE_4_IMAGE_LIMIT });
+    const capture = createScreenCapture({ grabber, store, limit: STANDARD_IMAGE_RULE });
     await expect(capture.screenshot()).rejects.toThrow(/resolution probably changed/);
   });
 });

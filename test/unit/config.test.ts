@@ -1,8 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../common/config.js';
-import { toolVersionsForModel } from '../../activities/model/computer-tools.js';
+import { ConfigError, DEFAULT_MODEL, loadConfig } from '../../common/config.js';
+import { COMPUTER_DIALECTS, DEFAULT_MODEL as TABLE_DEFAULT_MODEL, modelProfile } from '../../common/models.js';
 
 describe('configuration from the environment', () => {
   it('runs an embedded Temporal on the documented default ports with data in ~/.opendispatch', () => {
@@ -12,6 +12,19 @@ describe('configuration from the environment', () => {
     expect(config.roots).toEqual([path.join(os.homedir(), '.opendispatch', 'files')]);
     expect(config.maxSteps).toBe(60);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('uses the newest Sonnet that speaks the computer-use toolset unless DISPATCH_MODEL says otherwise', () => {
+    expect(loadConfig({}).model).toBe('claude-sonnet-5-5');
+    expect(DEFAULT_MODEL).toBe(TABLE_DEFAULT_MODEL);
+    expect(modelProfile(loadConfig({}).model).dialect).toBe('computer_toolset_20260801');
+    expect(loadConfig({ DISPATCH_MODEL: ' claude-opus-4-1-20250805 ' }).model).toBe('claude-opus-4-1-20250805');
+    expect(loadConfig({ DISPATCH_MODEL: '' }).model).toBe('claude-sonnet-5-5');
+  });
+
+  it('takes every computer-use dialect as DISPATCH_COMPUTER_TOOL, the toolset included', () => {
+    for (const dialect of COMPUTER_DIALECTS) expect(loadConfig({ DISPATCH_COMPUTER_TOOL: dialect }).computerToolOverride).toBe(dialect);
+    expect(COMPUTER_DIALECTS).toContain('computer_toolset_20260801');
   });
 
   it('lets two data folders run side by side on other ports', () => {
@@ -32,16 +45,8 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ DISPATCH_TEMPORAL_PORT: 'seventy' })).toThrow(/DISPATCH_TEMPORAL_PORT/);
     expect(() => loadConfig({ DISPATCH_DESKTOP_ID: 'my desk!' })).toThrow(ConfigError);
     expect(() => loadConfig({ DISPATCH_TEMPORAL_PORT: '8000', DISPATCH_TEMPORAL_UI_PORT: '8000' })).toThrow(/must all differ/);
-  });
-});
-
-describe('which computer tool a model is offered', () => {
-  it('gives models trained on the newer tool computer_20251124 with zoom', () => {
-    expect(toolVersionsForModel('claude-opus-4-5')).toMatchObject({ computer: 'computer_20251124', beta: 'computer-use-2025-11-24', zoom: true });
-    expect(toolVersionsForModel('claude-sonnet-4-6').computer).toBe('computer_20251124');
-  });
-  it('gives older models computer_20250124, unless overridden', () => {
-    expect(toolVersionsForModel('claude-sonnet-4-5-20250929')).toMatchObject({ computer: 'computer_20250124', beta: 'computer-use-2025-01-24', zoom: false });
-    expect(toolVersionsForModel('claude-sonnet-4-5', 'computer_20251124').computer).toBe('computer_20251124');
+    expect(() => loadConfig({ DISPATCH_MODEL: 'claude sonnet' })).toThrow(/DISPATCH_MODEL/);
+    expect(() => loadConfig({ DISPATCH_MODEL: '-claude' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DISPATCH_COMPUTER_TOOL: 'computer_20240101' })).toThrow(/DISPATCH_COMPUTER_TOOL/);
   });
 });

@@ -33,12 +33,14 @@ function fakes(options: { failClick?: boolean; failScroll?: boolean } = {}) {
   const clock: Clock = { now: () => new Date(0), sleep: async (ms) => void events.push(`sleep ${ms}`) };
   const capture: ScreenCapture = {
     screenshot: async () => ({ ref: 'a'.repeat(64), mediaType: 'image/png', width: 1280, height: 720, geometry }),
+    geometry: async () => geometry,
     zoom: async (region) => {
       events.push(`zoom ${region.x},${region.y} ${region.width}x${region.height}`);
       return { ref: 'b'.repeat(64), mediaType: 'image/png', width: region.width, height: region.height };
     },
   };
-  return { events, deps: { input, clock, capture, geometry } };
+  const store = { get: async (ref: string) => Buffer.from(`image ${ref.slice(0, 4)}`) };
+  return { events, deps: { input, clock, capture, geometry, store } };
 }
 
 describe('executing computer actions', () => {
@@ -58,7 +60,7 @@ describe('executing computer actions', () => {
   it('the cursor position is reported in image coordinates', async () => {
     const { deps } = fakes();
     await deps.input.moveMouse({ x: 960, y: 540 });
-    expect(await executeComputerAction({ action: 'cursor_position' }, deps)).toEqual({ text: 'X=640,Y=360' });
+    expect(await executeComputerAction({ action: 'cursor_position' }, deps)).toEqual({ text: 'X=640,Y=360', point: { x: 640, y: 360 } });
   });
 
   it('a click outside the image is refused before anything moves, saying what is valid', async () => {
@@ -183,5 +185,51 @@ describe('the computer activity', () => {
     await expect(
       activities.performComputerAction({ toolUseId: 't', input: { action: 'left_click' }, geometry, toolVersion: 'computer_20250124' }),
     ).rejects.toThrow(/display went away/);
+  });
+});
+
+describe('the computer toolset (computer_toolset_20260801)', () => {
+  const member = (name: string, input: unknown, options: { failClick?: boolean } = {}) => {
+    const { deps, events } = fakes(options);
+    const activities = createComputerActivities(deps);
+    return { events, result: activities.performComputerAction({ toolUseId: 'tu_9', input, geometry, toolVersion: 'computer_toolset_20260801', member: name }) };
+  };
+
+  it('a click is carried out and acknowledged in the toolset\'s words, echoing toolset_name', async () => {
+    const { events, result } = member('left_click', { coordinate: [640, 360], text: null });
+    expect(await result).toEqual({ toolUseId: 'tu_9', toolsetName: 'computer', isError: false, text: 'Clicked.' });
+    expect(events).toEqual(['move 960,540', 'click left x1']);
+  });
+
+  it('key with repeat presses the chord that many times', async () => {
+    const { events, result } = member('key', { text: 'Down', repeat: 3 });
+    expect(await result).toMatchObject({ isError: false, text: 'Pressed Down.' });
+    expect(events.filter((event) => event === 'press Down')).toHaveLength(3);
+  });
+
+  it('cursor_position answers in screenshot pixels', async () => {
+    const { result } = member('cursor_position', {});
+    expect(await result).toMatchObject({ isError: false, text: 'X=0,Y=0' });
+  });
+
+  it('a screenshot comes back as the stored image, not as bytes', async () => {
+    const result = await member('screenshot', {}).result;
+    expect(result).toEqual({ toolUseId: 'tu_9', toolsetName: 'computer', isError: false, imageRef: 'a'.repeat(64), imageMediaType: 'image/png' });
+  });
+
+  it('a coordinate off the screenshot is an error result and nothing is clicked', async () => {
+    const { events, result } = member('left_click', { coordinate: [1280, 10] });
+    expect(await result).toMatchObject({ isError: true, toolsetName: 'computer', text: expect.stringMatching(/outside the screen/) });
+    expect(events).toEqual([]);
+  });
+
+  it('an unknown member and malformed input are error results', async () => {
+    expect(await member('teleport', {}).result).toMatchObject({ isError: true, text: expect.stringMatching(/teleport/) });
+    expect(await member('scroll', { scroll_direction: 'sideways', scroll_amount: 3 }).result).toMatchObject({ isError: true, text: expect.stringMatching(/scroll_direction/) });
+    expect(await member('key', { text: 'a', repeat: 101 }).result).toMatchObject({ isError: true, text: expect.stringMatching(/repeat/) });
+  });
+
+  it('a failing display is thrown, not reported to the model', async () => {
+    await expect(member('left_click', { coordinate: [1, 1] }, { failClick: true }).result).rejects.toThrow(/display went away/);
   });
 });

@@ -1,93 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import type { Size } from '../../activities/ports.js';
-import {
-  advertisedImageSize,
-  CLAUDE_3_IMAGE_LIMIT,
-  CLAUDE_4_IMAGE_LIMIT,
-  imageLimitForModel,
-  type ImageLimit,
-} from '../../activities/screen/image-limits.js';
+import { advertisedImageSize, imageLimitForModel } from '../../activities/screen/image-limits.js';
+import { LARGE_IMAGE_RULE, STANDARD_IMAGE_RULE } from '../../common/models.js';
 
-function fitsRule(size: Size, limit: ImageLimit): boolean {
-  const patches = Math.ceil(size.width / limit.patchSize) * Math.ceil(size.height / limit.patchSize);
-  return Math.max(size.width, size.height) <= limit.maxLongEdge && patches <= limit.maxPatches;
-}
-
-const screens: Array<[string, Size]> = [
-  ['1920x1080 full HD', { width: 1920, height: 1080 }],
-  ['1280x800 WXGA', { width: 1280, height: 800 }],
-  ['2560x1440 QHD', { width: 2560, height: 1440 }],
-  ['3840x2160 4K', { width: 3840, height: 2160 }],
-  ['1024x768 XGA', { width: 1024, height: 768 }],
-  ['1080x1920 portrait', { width: 1080, height: 1920 }],
-  ['1440x2560 portrait', { width: 1440, height: 2560 }],
-  ['2880x1800 Retina', { width: 2880, height: 1800 }],
-  ['3440x1440 ultrawide', { width: 3440, height: 1440 }],
-  ['1600x1200 4:3', { width: 1600, height: 1200 }],
-  ['640x480 tiny', { width: 640, height: 480 }],
-  ['200x100 tiny', { width: 200, height: 100 }],
+// Expected sizes are literals worked out from the published rules (long edge and 28×28 patches:
+// 1568/1568 for earlier Claude 4 models, 2576/4784 for Opus 4.7 and the toolset models), not
+// computed by a copy of the code under test.
+const standard: Array<[string, [number, number], [number, number]]> = [
+  ['1920x1080 full HD', [1920, 1080], [1456, 819]],
+  ['3840x2160 4K', [3840, 2160], [1456, 819]],
+  ['1080x1920 portrait', [1080, 1920], [819, 1456]],
+  ['1280x800 WXGA is sent as is', [1280, 800], [1280, 800]],
+  ['1024x768 XGA is sent as is', [1024, 768], [1024, 768]],
+  ['3000x100 strip: only the long edge binds', [3000, 100], [1568, 52]],
+  ['897x2093 odd portrait', [897, 2093], [672, 1568]],
+  ['1x1', [1, 1], [1, 1]],
 ];
 
-describe('advertisedImageSize', () => {
-  it.each(screens)('%s: the model gets the largest image it takes without rescaling it', (_name, screen) => {
-    for (const limit of [CLAUDE_4_IMAGE_LIMIT, CLAUDE_3_IMAGE_LIMIT]) {
-      const image = advertisedImageSize(screen, limit);
-      expect(fitsRule(image, limit)).toBe(true);
-      expect(image.width).toBeLessThanOrEqual(screen.width);
-      expect(image.height).toBeLessThanOrEqual(screen.height);
-      const aspect = image.width / image.height / (screen.width / screen.height);
-      expect(Math.abs(aspect - 1)).toBeLessThan(0.01);
-      if (image.width < screen.width) {
-        const larger = { width: Math.round(image.width * 1.01), height: Math.round(image.height * 1.01) };
-        expect(fitsRule(larger, limit)).toBe(false);
-      }
-    }
+const large: Array<[string, [number, number], [number, number]]> = [
+  ['1920x1080 full HD goes pixel for pixel', [1920, 1080], [1920, 1080]],
+  ['2560x1440 QHD goes pixel for pixel (exactly 4784 patches)', [2560, 1440], [2560, 1440]],
+  ['3840x2160 4K is scaled to fit', [3840, 2160], [2576, 1449]],
+  ['1920x1200 WUXGA goes pixel for pixel', [1920, 1200], [1920, 1200]],
+  ['3000x100 strip: only the long edge binds', [3000, 100], [2576, 85]],
+];
+
+describe('the screenshot size a model is sent', () => {
+  it.each(standard)('standard rule, %s', (_name, [width, height], [w, h]) => {
+    expect(advertisedImageSize({ width, height }, STANDARD_IMAGE_RULE)).toEqual({ width: w, height: h });
   });
 
-  it('known sizes for Claude 4: 16:9 screens become 1456x819, 16:10 1280x800 is sent as is', () => {
-    expect(advertisedImageSize({ width: 1920, height: 1080 }, CLAUDE_4_IMAGE_LIMIT)).toEqual({ width: 1456, height: 819 });
-    expect(advertisedImageSize({ width: 3840, height: 2160 }, CLAUDE_4_IMAGE_LIMIT)).toEqual({ width: 1456, height: 819 });
-    expect(advertisedImageSize({ width: 1080, height: 1920 }, CLAUDE_4_IMAGE_LIMIT)).toEqual({ width: 819, height: 1456 });
-    expect(advertisedImageSize({ width: 1280, height: 800 }, CLAUDE_4_IMAGE_LIMIT)).toEqual({ width: 1280, height: 800 });
-    expect(advertisedImageSize({ width: 1024, height: 768 }, CLAUDE_4_IMAGE_LIMIT)).toEqual({ width: 1024, height: 768 });
+  it.each(large)('large rule, %s', (_name, [width, height], [w, h]) => {
+    expect(advertisedImageSize({ width, height }, LARGE_IMAGE_RULE)).toEqual({ width: w, height: h });
   });
 
-  it('a screen that already fits is never scaled, up or down', () => {
-    expect(advertisedImageSize({ width: 800, height: 600 }, CLAUDE_4_IMAGE_LIMIT)).toEqual({ width: 800, height: 600 });
-    expect(advertisedImageSize({ width: 1, height: 1 }, CLAUDE_4_IMAGE_LIMIT)).toEqual({ width: 1, height: 1 });
-  });
-
-  it('uses the whole long edge when only the long edge is over (no pixel lost to rounding)', () => {
-    expect(advertisedImageSize({ width: 3000, height: 100 }, CLAUDE_4_IMAGE_LIMIT)).toEqual({ width: 1568, height: 52 });
-    expect(advertisedImageSize({ width: 897, height: 2093 }, CLAUDE_4_IMAGE_LIMIT)).toEqual({ width: 672, height: 1568 });
-  });
-
-  it('every size from 100 to 6000 px wide, at common aspect ratios, is the maximal fitting size', () => {
-    for (let width = 100; width <= 6000; width += 13) {
-      for (const aspect of [16 / 9, 16 / 10, 4 / 3, 21 / 9, 9 / 16, 1]) {
-        const screen = { width, height: Math.max(1, Math.round(width / aspect)) };
-        const image = advertisedImageSize(screen, CLAUDE_4_IMAGE_LIMIT);
-        expect(fitsRule(image, CLAUDE_4_IMAGE_LIMIT)).toBe(true);
-        if (image.width === screen.width) continue;
-        const long = Math.max(image.width, image.height);
-        const next = long + 1;
-        const [screenLong, screenShort] = [Math.max(screen.width, screen.height), Math.min(screen.width, screen.height)];
-        const nextShort = Math.max(1, Math.floor((screenShort * next) / screenLong));
-        const bigger = screen.width >= screen.height ? { width: next, height: nextShort } : { width: nextShort, height: next };
-        expect(next > screenLong || !fitsRule(bigger, CLAUDE_4_IMAGE_LIMIT)).toBe(true);
-      }
-    }
-  });
-
-  it('rejects an empty screen', () => {
-    expect(() => advertisedImageSize({ width: 0, height: 1080 }, CLAUDE_4_IMAGE_LIMIT)).toThrow(RangeError);
+  it('refuses a screen without pixels', () => {
+    expect(() => advertisedImageSize({ width: 0, height: 1080 }, STANDARD_IMAGE_RULE)).toThrow(RangeError);
   });
 });
 
-describe('imageLimitForModel', () => {
-  it('Claude 3 models get the 3.x rule, everything else (newer) the current one', () => {
-    expect(imageLimitForModel('claude-3-7-sonnet-20250219')).toBe(CLAUDE_3_IMAGE_LIMIT);
-    expect(imageLimitForModel('claude-sonnet-4-5')).toBe(CLAUDE_4_IMAGE_LIMIT);
-    expect(imageLimitForModel('claude-opus-9')).toBe(CLAUDE_4_IMAGE_LIMIT);
+describe('the image rule of each model', () => {
+  it('toolset models and Opus 4.7 read 2576 px / 4784 patches; earlier models 1568 / 1568', () => {
+    for (const model of ['claude-sonnet-5-5', 'claude-opus-5', 'claude-fable-5-1', 'claude-opus-4-8', 'claude-opus-4-7', 'claude-opus-9']) {
+      expect(imageLimitForModel(model), model).toMatchObject({ maxLongEdge: 2576, maxPatches: 4784, patchSize: 28 });
+    }
+    for (const model of ['claude-sonnet-4-6', 'claude-opus-4-5', 'claude-sonnet-4-5-20250929', 'claude-haiku-4-5']) {
+      expect(imageLimitForModel(model), model).toMatchObject({ maxLongEdge: 1568, maxPatches: 1568, patchSize: 28 });
+    }
   });
 });

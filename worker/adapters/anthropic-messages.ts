@@ -16,7 +16,9 @@ export function createAnthropicMessages(options: { apiKey?: string; baseURL?: st
   return {
     async create(request, signal) {
       try {
-        return await client.beta.messages.create(request as unknown as Parameters<typeof client.beta.messages.create>[0], { signal });
+        const { betas, ...body } = request;
+        const params = (betas.length > 0 ? { ...body, betas } : body) as unknown as Parameters<typeof client.beta.messages.create>[0];
+        return await client.beta.messages.create(params, { signal });
       } catch (error) {
         throw toModelApiError(error);
       }

@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
-import type { Desktop } from '../../../common/api-schemas.js';
+import { useEffect, useState } from 'preact/hooks';
+import type { Desktop, ModelList } from '../../../common/api-schemas.js';
 import { ApiFailure, type ApiClient } from '../api.js';
 
 interface Props {
@@ -10,11 +10,28 @@ interface Props {
   onDispatched: (taskId: string) => void;
 }
 
-/** The prompt box and Dispatch button. Cmd/Ctrl+Enter also dispatches. */
+/**
+ * The prompt box, the model picker and the Dispatch button. Cmd/Ctrl+Enter also dispatches. The
+ * picker starts on the desktop's default model; until the list arrives (or if it cannot be
+ * loaded) it is left out and the task gets the desktop's default.
+ */
 export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDispatched }: Props) {
   const [prompt, setPrompt] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState('');
+  const [models, setModels] = useState<ModelList | null>(null);
+  const [model, setModel] = useState<string | undefined>(undefined);
+
+  useEffect(() => {
+    let current = true;
+    api.listModels().then(
+      (list) => current && setModels(list),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [api]);
 
   async function dispatch() {
     if (busy) return;
@@ -25,7 +42,8 @@ export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDisp
     setBusy(true);
     setProblem('');
     try {
-      const created = await api.createTask({ prompt: prompt.trim(), ...(desktopId ? { desktopId } : {}) });
+      const chosen = model ?? models?.default;
+      const created = await api.createTask({ prompt: prompt.trim(), ...(desktopId ? { desktopId } : {}), ...(chosen ? { model: chosen } : {}) });
       setPrompt('');
       onDispatched(created.id);
     } catch (error) {
@@ -71,6 +89,18 @@ export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDisp
             {desktops.map((desktop) => (
               <option key={desktop.id} value={desktop.id}>
                 {desktop.id} {desktop.online ? '(online)' : '(offline)'}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {models && models.models.length > 0 && (
+        <label class="field">
+          <span class="field__label">Model</span>
+          <select class="input" name="model" value={model ?? models.default} onChange={(event) => setModel(event.currentTarget.value)}>
+            {models.models.map((choice) => (
+              <option key={choice.id} value={choice.id}>
+                {choice.default ? `${choice.label} (desktop default)` : choice.label}
               </option>
             ))}
           </select>

@@ -66,6 +66,7 @@ export function TaskScreen({ api, id, task, summary, generation, dispatch, onOpe
       <p class="eyebrow">
         Task · <time dateTime={shown.createdAt}>{createdWhen(shown.createdAt)}</time>
         {shown.desktopId && <> · {shown.desktopId}</>}
+        {task?.model && <> · model {task.model}</>}
       </p>
       <h1 ref={heading} tabIndex={-1} class={`task-prompt${long && !fullPrompt ? ' task-prompt--clamped' : ''}`}>
         {shown.prompt}
