@@ -3,20 +3,21 @@ import path from 'node:path';
 import type { DispatchConfig } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import { resolveDesktopId } from '../worker/desktop-id.js';
-import { startDevServer, type DevServer } from '../worker/dev-server.js';
+import { startDevServer } from '../worker/dev-server.js';
 import { findTemporalCli } from '../worker/temporal-cli.js';
 import { startGateway, type RunningGateway } from '../gateway/gateway.js';
 import { renderTerminalQr } from '../gateway/pairing-routes.js';
 import { readKeepAwakeState } from '../worker/keep-awake-state.js';
 import { connectClient } from '../worker/temporal-connection.js';
-import { superviseWorker, type Supervised } from './supervisor.js';
+import { startWorkerProcess, supervise } from './supervisor.js';
 import { packageVersion } from './version.js';
 
 /**
  * `opendispatch start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS points
- * elsewhere), the desktop worker and the phone gateway, as one supervised process tree. Ctrl+C stops both cleanly;
- * the next start finds every task where it was, because the server's state is a SQLite file in
- * the data folder.
+ * elsewhere), the desktop worker and the phone gateway, as one supervised process tree. A part
+ * that dies is restarted with back-off; Ctrl+C (or SIGTERM, or closing the terminal) stops them
+ * all cleanly, and no child outlives this process even when it is killed (see `spawnTied`). The
+ * next start finds every task where it was: the server's state is a SQLite file in the data folder.
  */
 export async function runStart(config: Readonly<DispatchConfig>, logger: Logger): Promise<void> {
   await mkdir(config.paths.logs, { recursive: true });
@@ -24,35 +25,34 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
   const env: NodeJS.ProcessEnv = { ...process.env, DISPATCH_HOME: config.home, DISPATCH_DESKTOP_ID: desktopId };
 
   // Everything started so far, stopped in reverse order on Ctrl+C, or at once if start-up fails
-  // halfway, so no worker or server is left running unwatched.
-  const running: Array<{ name: string; stop: () => Promise<void> }> = [];
+  // halfway, so no worker or server is left running unwatched. No part is restarted once
+  // stopping began: Ctrl+C in a terminal reaches the children too, and they exit on their own.
+  const running: Array<{ name: string; stop: () => Promise<void>; stopRestarting?: () => void }> = [];
   const stopAll = async (): Promise<void> => {
+    for (const part of running) part.stopRestarting?.();
     for (const part of running.splice(0).reverse()) {
       await part.stop().catch((error: unknown) => logger.error(`could not stop the ${part.name} cleanly`, { error: (error as Error).message }));
     }
   };
 
-  let server: DevServer | undefined;
   let gateway: RunningGateway;
-  let worker: Supervised | undefined;
   try {
     if (config.temporal.kind === 'embedded') {
       const cli = await findTemporalCli({ explicit: config.temporalCli, binDir: config.paths.bin });
-      const started = await startDevServer({
-        cli,
-        port: config.temporal.port,
-        uiPort: config.temporal.uiPort,
-        databaseFile: config.temporal.databaseFile,
-        namespace: config.temporal.namespace,
-        logFile: path.join(config.paths.logs, 'temporal.log'),
+      const { port, uiPort, databaseFile, namespace } = config.temporal;
+      const temporal = await supervise({
+        name: 'Temporal server',
         logger,
+        start: () => startDevServer({ cli, port, uiPort, databaseFile, namespace, logFile: path.join(config.paths.logs, 'temporal.log'), logger }),
       });
-      server = started;
-      running.push({ name: 'Temporal server', stop: () => started.stop() });
+      running.push({ name: 'Temporal server', stop: () => temporal.stop(), stopRestarting: () => temporal.stopRestarting() });
     }
-    const supervised = superviseWorker({ env, logger, onOutput: (chunk) => process.stderr.write(chunk) });
-    worker = supervised;
-    running.push({ name: 'worker', stop: () => supervised.stop() });
+    const worker = await supervise({
+      name: 'desktop worker',
+      logger,
+      start: () => startWorkerProcess({ env, onOutput: (chunk) => process.stderr.write(chunk) }),
+    });
+    running.push({ name: 'desktop worker', stop: () => worker.stop(), stopRestarting: () => worker.stopRestarting() });
     const client = await connectClient(config.temporal);
     running.push({ name: 'Temporal client', stop: () => client.connection.close() });
     gateway = await startGateway({
@@ -70,7 +70,7 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
     throw error;
   }
 
-  const ui = server ? server.uiUrl : 'your Temporal cluster\'s Web UI';
+  const ui = config.temporal.kind === 'embedded' ? `http://127.0.0.1:${config.temporal.uiPort}` : 'your Temporal cluster\'s Web UI';
   process.stdout.write(
     [
       `OpenDispatch is running for desktop "${desktopId}" (data: ${config.home}).`,
@@ -94,17 +94,9 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
       if (stopping) return;
       stopping = true;
       process.stdout.write('Stopping OpenDispatch…\n');
-      worker?.stopRestarting();
       await stopAll();
       resolve();
     };
-    process.once('SIGINT', () => void stop());
-    process.once('SIGTERM', () => void stop());
-    void server?.exited.then((code) => {
-      if (stopping) return;
-      logger.error('the Temporal dev server exited unexpectedly; stopping', { code });
-      process.exitCode = 1;
-      void stop();
-    });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop());
   });
 }

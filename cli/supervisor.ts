@@ -1,64 +1,130 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../common/logger.js';
+import { spawnTied } from '../common/spawn-tied.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.ts', import.meta.url));
 
-/** A child process kept running: restarted with back-off when it dies unexpectedly. */
+/** One run of a part of the product as a process: what `supervise` watches and stops. */
+export interface PartProcess {
+  pid: number;
+  /** Settles with how the process ended (code or signal), however it ended. */
+  exited: Promise<unknown>;
+  /** Ends the process gracefully, by force after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A part kept running: restarted with back-off whenever it dies unexpectedly. */
 export interface Supervised {
+  /** The current run's process, or undefined between a crash and its restart. */
   readonly pid: number | undefined;
-  /** From now on a worker that exits stays stopped: the whole tree is shutting down. */
+  /** From now on a part that exits stays stopped: the whole tree is shutting down. */
   stopRestarting(): void;
   stop(graceMs?: number): Promise<void>;
 }
 
-/**
- * Runs the desktop worker in a child process and restarts it if it crashes (a native input
- * library can take a process down). Tasks do not notice: Temporal re-delivers their work.
- */
-export function superviseWorker(options: { env: NodeJS.ProcessEnv; logger: Logger; onOutput?: (chunk: Buffer) => void }): Supervised {
-  let child: ChildProcess | undefined;
-  let stopping = false;
-  let restarts = 0;
-  let restartTimer: NodeJS.Timeout | undefined;
+export interface SuperviseOptions {
+  /** For people: "Temporal server", "desktop worker". */
+  name: string;
+  /** Starts one run; rejects if the part cannot come up. */
+  start: () => Promise<PartProcess>;
+  logger: Logger;
+  /** The first restart waits this long; each further failure doubles it, up to `maxDelayMs`. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** A run that lasted this long was healthy: the next crash starts the back-off over. */
+  healthyAfterMs?: number;
+}
 
-  const launch = (): void => {
+/**
+ * Starts a part and keeps it running: when it dies unexpectedly (a native library took the worker
+ * down, the Temporal server was killed) it is started again after a back-off that grows while it
+ * keeps failing, so one broken part neither stops the product nor spins. The first start's
+ * failure is thrown, because then the configuration is wrong (a port in use, say) and a person
+ * must act; later failures are logged and retried.
+ */
+export async function supervise(options: SuperviseOptions): Promise<Supervised> {
+  const { name, logger } = options;
+  const initialDelayMs = options.initialDelayMs ?? 500;
+  const maxDelayMs = options.maxDelayMs ?? 30_000;
+  const healthyAfterMs = options.healthyAfterMs ?? 60_000;
+  let current: PartProcess | undefined;
+  let stopping = false;
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let starting: Promise<void> | undefined;
+
+  const retry = (message: string, fields: Record<string, unknown>): void => {
+    const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** failures++);
+    logger.warn(`${message}; restarting it`, { part: name, ...fields, inMs: delay });
+    timer = setTimeout(restart, delay);
+  };
+  const watch = (part: PartProcess): void => {
+    current = part;
     const startedAt = Date.now();
-    const started = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = started;
-    started.once('error', (error) => options.logger.error('could not start the desktop worker', { error: error.message }));
-    started.stdout?.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
-    started.stderr?.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
-    started.once('exit', (code, signal) => {
-      if (child === started) child = undefined;
+    logger.info(`${name} started`, { part: name, pid: part.pid });
+    void part.exited.then((how) => {
+      if (current === part) current = undefined;
       if (stopping) return;
-      if (Date.now() - startedAt > 60_000) restarts = 0;
-      const delay = Math.min(30_000, 500 * 2 ** restarts++);
-      options.logger.warn('the desktop worker stopped; restarting it', { code, signal, inMs: delay });
-      restartTimer = setTimeout(launch, delay);
+      if (Date.now() - startedAt > healthyAfterMs) failures = 0;
+      retry(`the ${name} stopped`, { pid: part.pid, exit: how });
     });
   };
-  launch();
+  const restart = (): void => {
+    timer = undefined;
+    if (stopping) return;
+    starting = options
+      .start()
+      .then(
+        (part) => (stopping ? part.stop() : watch(part)),
+        (error: unknown) => {
+          if (!stopping) retry(`the ${name} could not start`, { error: (error as Error).message });
+        },
+      )
+      .finally(() => (starting = undefined));
+  };
 
+  watch(await options.start());
+  const stopRestarting = (): void => {
+    stopping = true;
+    if (timer) clearTimeout(timer);
+  };
   return {
     get pid() {
-      return child?.pid;
+      return current?.pid;
     },
-    stopRestarting() {
-      stopping = true;
-      if (restartTimer) clearTimeout(restartTimer);
+    stopRestarting,
+    async stop(graceMs) {
+      stopRestarting();
+      await starting;
+      await current?.stop(graceMs);
     },
+  };
+}
+
+/**
+ * Starts the desktop worker as its own process (`worker/main.ts`), tied to this one so it never
+ * outlives it. The worker runs apart so a crash in a native input library takes only it down;
+ * tasks do not notice a restart, because Temporal re-delivers their work.
+ */
+export async function startWorkerProcess(options: { env: NodeJS.ProcessEnv; onOutput?: (chunk: Buffer) => void }): Promise<PartProcess> {
+  const child = spawnTied(process.execPath, ['--import', 'tsx', WORKER_ENTRY], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error) => reject(new Error(`Could not start the desktop worker: ${error.message}`)));
+  });
+  const pid = child.pid!;
+  return {
+    pid,
+    exited,
     async stop(graceMs = 35_000) {
-      stopping = true;
-      if (restartTimer) clearTimeout(restartTimer);
-      const current = child;
-      if (!current || current.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
-      current.kill('SIGTERM');
-      const timer = setTimeout(() => current.kill('SIGKILL'), graceMs);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },

@@ -1,15 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { clientMessageSchema, type Desktop, type ServerMessage } from '../common/api-schemas.js';
+import type { Desktop, ServerMessage } from '../common/api-schemas.js';
 import type { Logger } from '../common/logger.js';
 import type { DesktopPresence } from './desktop-presence.js';
+import { CLOSE_TRY_AGAIN, CLOSE_UNAUTHORIZED, serveEventSocket } from './event-socket.js';
 import type { TaskService } from './task-service.js';
 
 export const EVENTS_PATH = '/api/events';
-/** Close codes the phone acts on. */
-export const CLOSE_UNAUTHORIZED = 4401;
-const AUTH_TIMEOUT_MS = 5_000;
+/** Larger frames are closed with 1009 by ws; an `auth` message is well under 300 bytes. */
 const MAX_MESSAGE_BYTES = 4 * 1024;
 
 export interface EventHubDeps {
@@ -23,6 +22,8 @@ export interface EventHubDeps {
   logger: Logger;
   /** How often running tasks are checked for changes; the push latency is about this. */
   pollMs?: number;
+  /** More messages than this from one socket within a second close it with 1008. */
+  maxMessagesPerSecond?: number;
 }
 
 export interface EventHub {
@@ -130,75 +131,52 @@ export function createEventHub(deps: EventHubDeps): EventHub {
     schedule();
   };
 
-  wss.on('connection', (socket: WebSocket, request: IncomingMessage, preauthorized?: { id: string }) => {
-    let deviceId = preauthorized?.id;
-    const deadline = deviceId ? undefined : setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'authenticate first'), AUTH_TIMEOUT_MS);
-    const admitted = (id: string): void => {
-      admit(socket, id).catch((error: unknown) => {
-        deps.logger.warn('could not start pushing to a phone', { error: (error as Error).message });
-        socket.close(1011, 'try again');
-      });
-    };
-    if (deviceId) admitted(deviceId);
-    let authenticating = false;
-    socket.on('message', (data, isBinary) => {
-      void (async () => {
-        if (authenticating) return;
-        let parsed: ReturnType<typeof clientMessageSchema.safeParse> | undefined;
-        try {
-          parsed = isBinary ? undefined : clientMessageSchema.safeParse(JSON.parse(data.toString()));
-        } catch {
-          parsed = undefined;
-        }
-        if (!deviceId) {
-          if (!parsed?.success || parsed.data.type !== 'auth') {
-            socket.close(CLOSE_UNAUTHORIZED, 'the first message must be {"type":"auth","token":…}');
-            return;
-          }
-          authenticating = true;
-          const device = await deps.authenticate(parsed.data.token);
-          authenticating = false;
-          if (!device) {
-            socket.close(CLOSE_UNAUTHORIZED, 'unknown or revoked token');
-            return;
-          }
-          deviceId = device.id;
-          clearTimeout(deadline);
-          admitted(deviceId);
-          return;
-        }
-        if (!parsed?.success) {
-          send(socket, { type: 'error', message: 'Messages are JSON: {"type":"ping"}.' });
-          return;
-        }
-        if (parsed.data.type === 'ping') send(socket, { type: 'pong' });
-      })().catch((error: unknown) => deps.logger.warn('event socket message failed', { error: (error as Error).message }));
+  wss.on('error', (error) => deps.logger.warn('event socket server error', { error: error.message }));
+  wss.on('connection', (socket: WebSocket, _request: IncomingMessage, preauthorized?: { id: string }) => {
+    serveEventSocket({
+      socket,
+      preauthorized,
+      authenticate: deps.authenticate,
+      logger: deps.logger,
+      maxMessagesPerSecond: deps.maxMessagesPerSecond,
+      onAuthenticated: (deviceId) => {
+        admit(socket, deviceId).catch((error: unknown) => {
+          deps.logger.warn('could not start pushing to a phone', { error: (error as Error).message });
+          socket.close(CLOSE_TRY_AGAIN, 'try again');
+        });
+      },
     });
-    socket.on('close', () => clearTimeout(deadline));
-    void request;
   });
+
+  const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    const header = request.headers.authorization;
+    let device: { id: string } | undefined;
+    if (header !== undefined) {
+      const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header);
+      device = match ? await deps.authenticate(match[1]!) : undefined;
+      if (!device) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="opendispatch"\r\nConnection: close\r\n\r\n');
+        return;
+      }
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, device));
+  };
 
   return {
     attach(server) {
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        const url = new URL(request.url ?? '/', 'http://localhost');
-        if (url.pathname !== EVENTS_PATH) {
+        // Node hands an upgrade's socket over without its own error listener; a client that
+        // resets the connection before ws takes the socket would otherwise stop the gateway.
+        socket.on('error', () => {});
+        // Not `new URL()`: a target such as `//` makes it throw, and a throw here is uncaught.
+        if ((request.url ?? '/').split('?')[0] !== EVENTS_PATH) {
           socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
           return;
         }
-        void (async () => {
-          const header = request.headers.authorization;
-          let device: { id: string } | undefined;
-          if (header !== undefined) {
-            const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header);
-            device = match ? await deps.authenticate(match[1]!) : undefined;
-            if (!device) {
-              socket.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="opendispatch"\r\nConnection: close\r\n\r\n');
-              return;
-            }
-          }
-          wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, device));
-        })();
+        upgrade(request, socket, head).catch((error: unknown) => {
+          deps.logger.warn('could not open an event socket', { error: (error as Error).message });
+          socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+        });
       });
     },
     touch(taskId) {

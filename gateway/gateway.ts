@@ -101,6 +101,9 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
       resolve();
     });
   });
+  // Once listening, a server error (out of file descriptors on accept, say) concerns one
+  // connection; unheard it would stop the gateway. Client errors keep Node's own handling: a 400.
+  server.on('error', (error: NodeJS.ErrnoException) => logger.warn('gateway server error', { error: error.message, errno: error.code }));
   const port = (server.address() as AddressInfo).port;
   logger.info('gateway listening', { port, host: config.gateway.host ?? 'all interfaces', publicUrl });
 

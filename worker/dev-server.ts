@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../common/logger.js';
+import { spawnTied } from '../common/spawn-tied.js';
 
 /** A running embedded Temporal dev server, persisted to a SQLite file. */
 export interface DevServer {
@@ -61,6 +61,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   await mkdir(path.dirname(options.logFile), { recursive: true });
 
   const log = createWriteStream(options.logFile, { flags: 'a' });
+  log.on('error', (error) => options.logger.warn('cannot write the Temporal server log', { file: options.logFile, error: error.message }));
   const args = [
     'server',
     'start-dev',
@@ -77,9 +78,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.dynamicConfig ?? []).flatMap((setting) => ['--dynamic-config-value', setting]),
   ];
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
-  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  const child = spawnTied(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Two sources share the log: neither may end it, or the other's next line is a write after end.
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  child.once('close', () => log.end());
 
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
@@ -89,7 +92,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     child.once('spawn', () => resolve(true));
     child.once('error', () => resolve(false));
   });
-  if (!spawned || child.pid === undefined) throw new Error(`Could not run the Temporal CLI at ${options.cli}`);
+  if (!spawned || child.pid === undefined) {
+    log.end();
+    throw new Error(`Could not run the Temporal CLI at ${options.cli}`);
+  }
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   let ended = false;
@@ -115,7 +121,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
-      log.end();
     },
   };
 }

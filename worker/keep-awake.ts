@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Logger } from '../common/logger.js';
+import { spawnTied } from '../common/spawn-tied.js';
 
 /**
  * Keeps the desktop from sleeping while any task works on it, and lets it sleep again once idle.
@@ -73,7 +74,8 @@ export function createKeepAwake(options: {
   const start = (): void => {
     if (child || unavailable || !options.inhibitor) return;
     const { command, args } = options.inhibitor;
-    const started = spawn(command, args, { stdio: 'ignore' });
+    // Tied: a worker killed outright must not leave the desktop unable to sleep.
+    const started = spawnTied(command, args, { stdio: 'ignore' });
     child = started;
     started.once('error', (error) => {
       unavailable = true;
