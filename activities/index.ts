@@ -118,7 +118,9 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
       }),
       offerTools(profile, geometry) {
         const computer = computerToolDeclaration(profile, geometry);
-        return { tools: [computer.tool, textEditorTool, fileManagerTool], betas: computer.beta ? [computer.beta] : [] };
+        // The text editor's version follows the model, as the computer's does.
+        const textEditor = { ...textEditorTool, type: profile.textEditor };
+        return { tools: [computer.tool, textEditor, fileManagerTool], betas: computer.beta ? [computer.beta] : [] };
       },
       computerToolOverride: deps.computerToolOverride,
     }),

@@ -7,6 +7,16 @@ import { COMPUTER_DIALECTS, DEFAULT_MODEL, MODEL_ID_PATTERN, type ComputerDialec
 /** The model used when DISPATCH_MODEL is unset; the model table owns it, this re-export keeps old imports working. */
 export { DEFAULT_MODEL };
 
+/** How long a task may run before it ends with reason `timed_out`: long enough for 60 slow steps. */
+export const DEFAULT_TASK_TIMEOUT_SECONDS = 2 * 3600;
+
+/** "90m", "2h", "45s" or plain seconds, in seconds. */
+function parseDurationSeconds(text: string): number {
+  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text)!;
+  const scale = { '': 1, s: 1, m: 60, min: 60, h: 3600 }[unit!.toLowerCase()] ?? 1;
+  return Math.round(Number(amount) * scale);
+}
+
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
   .string()
@@ -29,6 +39,13 @@ const environmentSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   DISPATCH_MODEL: optionalText.pipe(z.string().regex(MODEL_ID_PATTERN, `use a Claude model id such as ${DEFAULT_MODEL}`).optional()),
   DISPATCH_MAX_STEPS: z.coerce.number().int().min(1).max(10_000).optional(),
+  DISPATCH_TASK_TIMEOUT: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?\s*(s|m|min|h)?$/i, 'use a duration such as 90m, 2h or 3600 (seconds)')
+    .transform(parseDurationSeconds)
+    .refine((seconds) => seconds >= 10 && seconds <= 30 * 24 * 3600, 'use a duration from 10 s to 30 days')
+    .optional(),
   DISPATCH_COMPUTER_TOOL: z.enum(COMPUTER_DIALECTS).optional(),
   DISPATCH_BROWSER: optionalText,
   DISPATCH_BROWSER_HEADLESS: z
@@ -76,6 +93,8 @@ export interface DispatchConfig {
   desktopId?: string;
   model: string;
   maxSteps: number;
+  /** DISPATCH_TASK_TIMEOUT: a task still running this long after it was given ends with reason `timed_out`. */
+  taskTimeoutSeconds: number;
   /** DISPATCH_COMPUTER_TOOL: the computer-use dialect for a model the table in common/models.ts gets wrong. */
   computerToolOverride?: ComputerDialect;
   temporal: TemporalTarget;
@@ -179,6 +198,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     desktopId: env.DISPATCH_DESKTOP_ID,
     model: env.DISPATCH_MODEL ?? DEFAULT_MODEL,
     maxSteps: env.DISPATCH_MAX_STEPS ?? DEFAULT_MAX_STEPS,
+    taskTimeoutSeconds: env.DISPATCH_TASK_TIMEOUT ?? DEFAULT_TASK_TIMEOUT_SECONDS,
     computerToolOverride: env.DISPATCH_COMPUTER_TOOL,
     temporal,
     temporalCli: env.TEMPORAL_CLI,

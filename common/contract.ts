@@ -57,6 +57,8 @@ export interface TaskInput {
   model?: string;
   /** The loop ends with reason `max_steps` after this many model decisions. */
   maxSteps?: number;
+  /** The task ends with reason `timed_out` this long after it was submitted (DISPATCH_TASK_TIMEOUT). */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -124,7 +126,8 @@ export interface StepRecord {
 }
 
 /** Why a task ended. `completed` is the only success. */
-export type TaskEndReason = 'completed' | 'max_steps' | 'cancelled' | 'needs_user';
+/** `declined`: the model refused the task (stop_reason `refusal`). */
+export type TaskEndReason = 'completed' | 'max_steps' | 'cancelled' | 'needs_user' | 'declined' | 'timed_out';
 
 /** The workflow's result: a finished task is a result with a reason, never a crash. */
 export interface TaskResult {

@@ -31,6 +31,8 @@ export interface ModelProfile {
   /** Offered the browser toolset beside the computer one. */
   browser: boolean;
   images: ImageRule;
+  /** The text editor tool version the model was trained on (`str_replace_based_edit_tool`). */
+  textEditor: 'text_editor_20250728';
   /** Old screenshots must stay in the transcript (pruning them invalidates the model's thinking). */
   keepsOldScreenshots: boolean;
 }
@@ -45,11 +47,18 @@ interface Row extends KnownModel {
   profile: ModelProfile;
 }
 
-const TOOLSET: ModelProfile = { dialect: 'computer_toolset_20260801', browser: true, images: LARGE_IMAGE_RULE, keepsOldScreenshots: false };
+const TOOLSET: ModelProfile = { dialect: 'computer_toolset_20260801', browser: true, images: LARGE_IMAGE_RULE, textEditor: 'text_editor_20250728', keepsOldScreenshots: false };
 const TOOLSET_KEEPING_THINKING: ModelProfile = { ...TOOLSET, keepsOldScreenshots: true };
-const NOVEMBER: ModelProfile = { dialect: 'computer_20251124', beta: 'computer-use-2025-11-24', browser: false, images: STANDARD_IMAGE_RULE, keepsOldScreenshots: false };
+const NOVEMBER: ModelProfile = {
+  dialect: 'computer_20251124',
+  beta: 'computer-use-2025-11-24',
+  browser: false,
+  images: STANDARD_IMAGE_RULE,
+  textEditor: 'text_editor_20250728',
+  keepsOldScreenshots: false,
+};
 const NOVEMBER_LARGE: ModelProfile = { ...NOVEMBER, images: LARGE_IMAGE_RULE };
-const JANUARY: ModelProfile = { dialect: 'computer_20250124', beta: 'computer-use-2025-01-24', browser: false, images: STANDARD_IMAGE_RULE, keepsOldScreenshots: false };
+const JANUARY: ModelProfile = { ...NOVEMBER, dialect: 'computer_20250124', beta: 'computer-use-2025-01-24' };
 
 /** Newest first; the order `GET /api/models` lists them in. An id matches a row by prefix (dated ids). */
 const ROWS: readonly Row[] = [

@@ -25,6 +25,7 @@ export async function startTask(client: Client, config: Readonly<DispatchConfig>
     desktopId: options.desktopId,
     model: options.model ?? config.model,
     maxSteps: options.maxSteps ?? config.maxSteps,
+    timeoutSeconds: config.taskTimeoutSeconds,
   };
   const memo: TaskMemo = { prompt: options.prompt, desktopId: options.desktopId, model: input.model, ...(options.retryOf ? { retryOf: options.retryOf } : {}) };
   await client.workflow.start(WorkflowType.agentTask, {

@@ -64,6 +64,21 @@ function memoOf(description: TaskExecution): TaskMemo {
   };
 }
 
+/**
+ * Why the task's current activity is being retried, if it is: "the model service is rate
+ * limiting us; retrying (attempt 3)". Read from a describe, so a person on the phone sees a
+ * stalled step's cause while Temporal retries it.
+ */
+function retryNote(description: TaskExecution): string | undefined {
+  const pending = (description as Partial<WorkflowExecutionDescription>).raw?.pendingActivities ?? [];
+  for (const activity of pending) {
+    const attempt = activity.attempt ?? 1;
+    const message = activity.lastFailure?.cause?.message ?? activity.lastFailure?.message;
+    if (attempt > 1 && message) return `${message.replace(/;? ?retrying\..*$/s, '')} (retrying, attempt ${attempt})`;
+  }
+  return undefined;
+}
+
 /** The innermost failure message: what actually went wrong, in the words it was raised with. */
 function failureMessage(error: unknown): string {
   let current = error as { message?: string; cause?: unknown } | undefined;
@@ -124,11 +139,13 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     switch (description.status.name) {
       case 'RUNNING': {
         const { status, progress } = await liveStatus(memo);
+        const retrying = retryNote(description);
+        const step = progress?.currentStep ?? 'Waiting for the desktop';
         return {
           ...base,
           status,
           ...(status === 'queued' && progress?.queuePosition ? { queuePosition: progress.queuePosition } : {}),
-          currentStep: status === 'waiting' ? 'Waiting for the desktop to come back online' : (progress?.currentStep ?? 'Waiting for the desktop'),
+          currentStep: status === 'waiting' ? 'Waiting for the desktop to come back online' : retrying ? `${step}: ${retrying}` : step,
           steps: toSteps(id, progress?.recentSteps ?? []),
         };
       }
@@ -233,7 +250,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       const memo = memoOf(description);
       const running = description.status.name === 'RUNNING';
       const online = running ? (await deps.presence.status(memo.desktopId).catch(() => undefined))?.online : undefined;
-      return { id, running, value: `${description.runId}|${description.status.name}|${online}|${JSON.stringify(memo.progress ?? null)}` };
+      return { id, running, value: `${description.runId}|${description.status.name}|${online}|${retryNote(description) ?? ''}|${JSON.stringify(memo.progress ?? null)}` };
     },
 
     async runningIds() {

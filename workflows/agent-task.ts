@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  sleep,
   isCancellation,
   log,
   patched,
@@ -48,6 +49,13 @@ const SCREEN_ON_DEMAND = 'screen-on-demand';
 const SCREEN_BUSY_NOTE =
   "(The desktop's screen is in use by another task right now, so you start without a screenshot. " +
   'You can work with files and the browser meanwhile. A computer action waits until the screen is free; make the first one a screenshot.)';
+/** Workflow change: a reply cut off at max_tokens continues, and a refusal ends the task as declined. */
+const STOP_REASONS = 'stop-reasons';
+/** Workflow change: a task ends with reason `timed_out` once its time limit has passed. */
+const TASK_TIMEOUT = 'task-timeout';
+/** Sent when the model's reply was cut off at the length limit without a tool call. */
+const CUT_OFF = 'Your reply was cut off at the length limit. Go on from where it stopped.';
+
 /** The answer to a computer call made before the task had seen the screen it just got. */
 const LOOK_FIRST =
   'The screen was busy until now, so this action was not carried out: you have not seen the screen yet. Take a screenshot first.';
@@ -93,6 +101,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   let stepsTaken = carried?.stepsTaken ?? 0;
   let transcriptRef = carried?.transcriptRef ?? null;
   let pendingResults: ToolResultRecord[] = carried?.pendingToolResults ?? [];
+  let pendingText: string | undefined;
   let geometry: ScreenGeometry | null = carried?.geometry ?? null;
   let lastScreenshotRef = carried?.lastScreenshotRef ?? null;
   const recentSteps: StepRecord[] = [...(carried?.recentSteps ?? [])];
@@ -229,7 +238,45 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     return results;
   }
 
+  // Everything the task does runs in `work`, which the time limit cancels; a person's cancel
+  // reaches it through the workflow's own scope.
+  const work = new CancellationScope();
+  let timedOut = false;
+  const timeLimitMs = input.timeoutSeconds !== undefined && patched(TASK_TIMEOUT) ? input.timeoutSeconds * 1000 : undefined;
+  const stopped = (): TaskResult =>
+    timedOut
+      ? finish('timed_out', `Stopped after ${stepsTaken} steps: the task reached its time limit of ${formatDuration(timeLimitMs!)}.`)
+      : finish('cancelled', 'Cancelled.');
+
   try {
+    if (timeLimitMs !== undefined) {
+      const left = timeLimitMs - (Date.now() - workflowInfo().startTime.getTime());
+      sleep(Math.max(1, left)).then(
+        () => {
+          timedOut = true;
+          work.cancel();
+        },
+        () => undefined,
+      );
+    }
+    return await work.run(() => runTask());
+  } catch (error) {
+    if (isCancellation(error)) return stopped();
+    throw error;
+  } finally {
+    if (requestedScreen && !continuing) {
+      await CancellationScope.nonCancellable(async () => {
+        try {
+          await getExternalWorkflowHandle(screenLockWorkflowId(input.desktopId)).signal(releaseScreenSignal, { taskId });
+        } catch (error) {
+          log.warn('could not release the screen', { error: String(error) });
+        }
+      });
+    }
+  }
+
+  /** The task itself: take the screen if it is free, then decide and act until the model is done. */
+  async function runTask(): Promise<TaskResult> {
     if (!holdsScreen) {
       show('Waiting for the desktop');
       // Tasks started before screen-on-demand wait for the screen before they begin.
@@ -254,6 +301,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
         prompt,
         transcriptRef,
         toolResults: pendingResults,
+        ...(pendingText !== undefined ? { userText: pendingText } : {}),
         screenshot: firstShot ? { ref: firstShot.imageRef, mediaType: firstShot.mediaType } : undefined,
         ...(transcriptRef === null && !holdsScreen ? { note: SCREEN_BUSY_NOTE } : {}),
         geometry: geometry!,
@@ -261,13 +309,22 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
       stepsTaken++;
       transcriptRef = decision.transcriptRef;
       pendingResults = [];
+      pendingText = undefined;
 
       if (decision.toolUses.length === 0) {
+        const ending = decision.stopReason === 'max_tokens' || decision.stopReason === 'refusal';
+        if (ending && patched(STOP_REASONS)) {
+          if (decision.stopReason === 'refusal') {
+            return finish('declined', `The model declined to do this task.${decision.text ? ` It said: ${decision.text}` : ''}`);
+          }
+          pendingText = CUT_OFF;
+          continue;
+        }
         return finish('completed', decision.text || 'The task is done.');
       }
 
       const results = await runTurn(decision.toolUses);
-      if (CancellationScope.current().consideredCancelled) return finish('cancelled', 'Cancelled.');
+      if (CancellationScope.current().consideredCancelled) return stopped();
       pendingResults = results;
 
       if (workflowInfo().continueAsNewSuggested) {
@@ -276,18 +333,13 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
         return await continueAsNew<typeof agentTask>(input, carry);
       }
     }
-  } catch (error) {
-    if (isCancellation(error)) return finish('cancelled', 'Cancelled.');
-    throw error;
-  } finally {
-    if (requestedScreen && !continuing) {
-      await CancellationScope.nonCancellable(async () => {
-        try {
-          await getExternalWorkflowHandle(screenLockWorkflowId(input.desktopId)).signal(releaseScreenSignal, { taskId });
-        } catch (error) {
-          log.warn('could not release the screen', { error: String(error) });
-        }
-      });
-    }
   }
+}
+
+/** "4 h", "90 min", "45 s": a time limit as a person reads it. */
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }

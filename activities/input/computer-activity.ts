@@ -1,9 +1,11 @@
 import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { ToolError } from '@anthropic-ai/sdk/helpers/beta/toolsets';
 import { z } from 'zod';
-import type { ToolResultRecord } from '../../common/contract.js';
+import { ErrorType, type ToolResultRecord } from '../../common/contract.js';
 import type { Clock, InputDevice, ScreenCapture } from '../ports.js';
 import type { ScreenGeometry } from '../screen/coordinates.js';
+import { isDisplayUnavailable } from '../screen/screenshot-activity.js';
 import type { ContentStore } from '../store/content-store.js';
 import { actionAvailableIn, computerActionSchema, type ComputerAction, type ComputerDialect } from './computer-actions.js';
 import { runComputerToolsetMember } from './computer-toolset.js';
@@ -59,6 +61,10 @@ export function createComputerActivities(deps: ComputerActivityDeps) {
     } catch (error) {
       if (error instanceof ModelFixableActionError) throw error;
       if (inActivity()) log.warn('Computer action failed on the display', { action: action.action, error });
+      if (isDisplayUnavailable(error) && !(error instanceof ApplicationFailure)) {
+        // Typed, so the workflow can tell a lost display (the action may or may not have happened) from a bug.
+        throw ApplicationFailure.create({ type: ErrorType.displayUnavailable, message: `The display went away: ${(error as Error).message}`, cause: error as Error });
+      }
       throw error;
     }
   };

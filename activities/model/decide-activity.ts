@@ -6,7 +6,7 @@ import { modelProfile, type ComputerDialect, type ModelProfile } from '../../com
 import type { ContentStore } from '../store/content-store.js';
 import type { ScreenGeometry } from '../screen/coordinates.js';
 import { modelResponseSchema, type MessagesPort, type ModelRequest } from './messages-port.js';
-import { classifyModelError } from './model-errors.js';
+import { classifyModelError, givingUp, RETRY_BUDGET } from './model-errors.js';
 import { DEFAULT_IMAGE_RETENTION, emptyTranscript, firstUserMessage, toApiMessages, toolResultsMessage, type StoredTranscript } from './transcript.js';
 
 export interface DecideInput {
@@ -16,6 +16,8 @@ export interface DecideInput {
   transcriptRef: BlobRef | null;
   /** Results of the previous turn's tool calls, in call order. */
   toolResults: ToolResultRecord[];
+  /** Words for the model after those results, e.g. to go on after a reply that was cut off. */
+  userText?: string;
   screenshot?: { ref: BlobRef; mediaType: string };
   /** A line after the prompt on the first turn, such as why there is no screenshot. */
   note?: string;
@@ -78,8 +80,12 @@ export function createModelActivities(deps: ModelActivityDeps) {
     if (input.transcriptRef === null) {
       messages.push(firstUserMessage(input.prompt, input.screenshot, input.note));
     } else {
-      if (input.toolResults.length === 0) throw ApplicationFailure.nonRetryable('A model turn needs the previous tool results', ErrorType.invalidTaskInput);
-      messages.push(toolResultsMessage(input.toolResults));
+      if (input.toolResults.length === 0 && !input.userText) {
+        throw ApplicationFailure.nonRetryable('A model turn needs the previous tool results or a message', ErrorType.invalidTaskInput);
+      }
+      const turn = toolResultsMessage(input.toolResults);
+      if (input.userText) turn.content.push({ type: 'text', text: input.userText });
+      messages.push(turn);
     }
 
     const profile = modelProfile(input.model, deps.computerToolOverride);
@@ -106,18 +112,20 @@ export function createModelActivities(deps: ModelActivityDeps) {
     } catch (error) {
       // Aborted because the task was cancelled: that is no outage to retry.
       if (context?.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? error;
-      throw classifyModelError(error, input.model);
+      throw classifyModelError(error, input.model, context?.info.attempt ?? 1);
     } finally {
       if (heartbeat) clearInterval(heartbeat);
     }
 
     const parsed = modelResponseSchema.safeParse(raw);
     if (!parsed.success) {
-      throw ApplicationFailure.create({
+      const failure = ApplicationFailure.create({
         type: ErrorType.modelOutput,
         message: 'The model service answered with something that is not a message; retrying.',
         details: [parsed.error.message],
       });
+      const attempt = context?.info.attempt ?? 1;
+      throw attempt >= RETRY_BUDGET.badOutput ? givingUp(failure, attempt) : failure;
     }
     const content = parsed.data.content as Array<Record<string, unknown>>;
     messages.push({ role: 'assistant', content });

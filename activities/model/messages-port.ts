@@ -33,6 +33,8 @@ export class ModelApiError extends Error {
     message: string,
     readonly status: number | undefined,
     readonly retryAfterMs: number | undefined,
+    /** The service never answered within the client's time limit. */
+    readonly timedOut = false,
   ) {
     super(message);
     this.name = 'ModelApiError';

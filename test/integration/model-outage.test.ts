@@ -1,5 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenLockStateQuery, screenLockWorkflowId } from '../../common/contract.js';
 import { startTask } from '../../common/task-starter.js';
 import { apiError, computer, endTurn, lastToolResults } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
@@ -61,5 +62,29 @@ describe('when the model service misbehaves', () => {
     expect(errors[0]).toMatch(/no tool named \\"bash\\"/);
     expect(errors[1]).toMatch(/outside the screen/);
     expect(errors[2]).toMatch(/"is_error":true/);
+  });
+
+  it('goes on after a reply cut off at the length limit, and ends as declined when the model refuses', async () => {
+    const reply = (text: string, stopReason: string) => ({ body: { type: 'message', role: 'assistant', content: [{ type: 'text', text }], stop_reason: stopReason, usage: { input_tokens: 1, output_tokens: 1 } } });
+    const before = stack.model.requests.length;
+    stack.model.enqueue(reply('The summary begins with', 'max_tokens'), endTurn('and ends here.'));
+    const cutTask = await startTask(stack.client, stack.config, { prompt: 'write a long summary', desktopId: stack.desktopId });
+    expect(await stack.client.workflow.getHandle(cutTask).result()).toMatchObject({ reason: 'completed', text: 'and ends here.', steps: 2 });
+    const resumed = stack.model.requests[before + 1]!;
+    expect(JSON.stringify(resumed.body.messages.at(-1))).toMatch(/cut off at the length limit/);
+
+    stack.model.enqueue(reply('I can not help with that.', 'refusal'));
+    const refused = await startTask(stack.client, stack.config, { prompt: 'something it refuses', desktopId: stack.desktopId });
+    expect(await stack.client.workflow.getHandle(refused).result()).toMatchObject({ reason: 'declined', text: expect.stringMatching(/declined.*I can not help with that/) });
+  });
+
+  it('ends a task whose model never answers at its time limit, saying so, and frees the screen', async () => {
+    stack.model.drain();
+    stack.model.enqueue({ ...endTurn('too late'), after: new Promise<void>(() => undefined) });
+    const taskId = await startTask(stack.client, { ...stack.config, taskTimeoutSeconds: 10 }, { prompt: 'wait for a silent model', desktopId: stack.desktopId });
+    const result = await stack.client.workflow.getHandle(taskId).result();
+    expect(result).toMatchObject({ reason: 'timed_out', text: expect.stringMatching(/time limit of 10 s/) });
+    const lock = await stack.client.workflow.getHandle(screenLockWorkflowId(stack.desktopId)).query(screenLockStateQuery);
+    expect(lock.holder).toBeNull();
   });
 });

@@ -49,4 +49,17 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ DISPATCH_MODEL: '-claude' })).toThrow(ConfigError);
     expect(() => loadConfig({ DISPATCH_COMPUTER_TOOL: 'computer_20240101' })).toThrow(/DISPATCH_COMPUTER_TOOL/);
   });
+
+describe('the task time limit', () => {
+  it('defaults to two hours and takes seconds, minutes or hours', () => {
+    expect(loadConfig({}).taskTimeoutSeconds).toBe(7200);
+    expect(loadConfig({ DISPATCH_TASK_TIMEOUT: '90m' }).taskTimeoutSeconds).toBe(5400);
+    expect(loadConfig({ DISPATCH_TASK_TIMEOUT: '3h' }).taskTimeoutSeconds).toBe(10800);
+    expect(loadConfig({ DISPATCH_TASK_TIMEOUT: '600' }).taskTimeoutSeconds).toBe(600);
+  });
+
+  it('refuses what is not a duration, naming the variable', () => {
+    for (const value of ['soon', '-5m', '2 days', '1s']) expect(() => loadConfig({ DISPATCH_TASK_TIMEOUT: value }), value).toThrow(/DISPATCH_TASK_TIMEOUT/);
+  });
+});
 });

@@ -26,3 +26,19 @@ describe('what a failed model call does to the task', () => {
     expect(classifyModelError(new Error('socket hang up'), 'm').nonRetryable).toBe(false);
   });
 });
+
+describe('how long a failing model call is retried', () => {
+  it('an outage is retried until its budget is spent, then the task fails saying why', () => {
+    const outage = new ModelApiError('overloaded', 529, undefined);
+    expect(classifyModelError(outage, 'm', 39).nonRetryable).toBe(false);
+    const last = classifyModelError(outage, 'm', 40);
+    expect(last.nonRetryable).toBe(true);
+    expect(last.message).toMatch(/unavailable \(529\).*Gave up after 40 attempts/);
+  });
+
+  it('a model that never answers gets only a few attempts', () => {
+    const silent = new ModelApiError('Request timed out.', undefined, undefined, true);
+    expect(classifyModelError(silent, 'm', 2)).toMatchObject({ nonRetryable: false, message: expect.stringMatching(/did not answer in time/) });
+    expect(classifyModelError(silent, 'm', 3)).toMatchObject({ nonRetryable: true, message: expect.stringMatching(/did not answer in time.*Gave up after 3 attempts/) });
+  });
+});

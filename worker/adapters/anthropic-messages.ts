@@ -27,6 +27,7 @@ export function createAnthropicMessages(options: { apiKey?: string; baseURL?: st
 }
 
 function toModelApiError(error: unknown): unknown {
+  if (error instanceof Anthropic.APIConnectionTimeoutError) return new ModelApiError(error.message, undefined, undefined, true);
   if (error instanceof Anthropic.APIConnectionError) return new ModelApiError(error.message, undefined, undefined);
   if (error instanceof Anthropic.APIError) {
     const body = error.error as { error?: { message?: string } } | undefined;

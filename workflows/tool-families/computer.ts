@@ -1,6 +1,6 @@
-import { CancellationScope, isCancellation, log, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, log, proxyLocalActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { DesktopActivities } from '../../activities/index.js';
-import { ToolName, type ToolCall, type ToolResultRecord } from '../../common/contract.js';
+import { ErrorType, ToolName, type ToolCall, type ToolResultRecord } from '../../common/contract.js';
 import { describeComputerAction, fieldsOf } from './describe.js';
 import type { ToolFamily } from './tool-family.js';
 
@@ -33,15 +33,27 @@ function plainWaitSeconds(call: ToolCall): number | undefined {
   return actionOf(call) === 'wait' && typeof duration === 'number' && duration >= 0 && duration <= MAX_WAIT_SECONDS ? duration : undefined;
 }
 
-/** The innermost failure message: what actually went wrong, in the words it was raised with. */
-function rootMessage(error: unknown): string {
-  let current = error as { message?: string; cause?: unknown } | undefined;
-  let message = current?.message ?? String(error);
-  while (current?.cause) {
-    current = current.cause as { message?: string; cause?: unknown };
-    if (current.message) message = current.message;
-  }
-  return message;
+/** Every failure in an error's cause chain, outermost first. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current !== undefined && current !== null && chain.length < 10; current = (current as { cause?: unknown }).cause) chain.push(current);
+  return chain;
+}
+
+/**
+ * What the model is told about an action that failed instead of reporting back. Only an action
+ * cut short (a timeout, the display going away mid-way) may or may not have happened; any other
+ * failure happened before or instead of the action, and is named as such.
+ */
+function failedActionText(error: unknown): string {
+  const chain = causes(error);
+  const reason = [...chain].reverse().map((entry) => (entry as { message?: string }).message).find((message) => message) ?? String(error);
+  const cutShort = chain.some(
+    (entry) => entry instanceof TimeoutFailure || (entry instanceof ApplicationFailure && entry.type === ErrorType.displayUnavailable),
+  );
+  return cutShort
+    ? `The action was cut short (${reason}), so it may or may not have happened. Take a screenshot to see the current state before going on.`
+    : `The action failed and did not complete: ${reason}. Take a screenshot to see the current state before going on.`;
 }
 
 /**
@@ -85,13 +97,11 @@ export const computerFamily: ToolFamily = {
       );
     } catch (error) {
       if (isCancellation(error)) throw error;
-      const reason = rootMessage(error);
-      log.warn('computer action failed', { toolUseId: call.id, error: reason });
-      return {
-        toolUseId: call.id,
-        isError: true,
-        text: `The action failed before it reported back (${reason}), so it may or may not have happened. Take a screenshot to see the current state before going on.`,
-      };
+      const text = failedActionText(error);
+      log.warn('computer action failed', { toolUseId: call.id, error: text });
+      // Losing the display pauses the task here: the screenshot that follows a batch that touched
+      // the screen is retried until the display is back.
+      return { toolUseId: call.id, isError: true, text };
     }
   },
 };
