@@ -4,6 +4,12 @@ import { modelProfile, type ComputerDialect } from '../common/models.js';
 import { createFileActivities } from './files/file-activity.js';
 import { fileManagerToolDefinition } from './files/file-manager.js';
 import { textEditorToolDefinition } from './files/text-editor.js';
+import { askUserToolDefinition } from './ask/ask-user-declaration.js';
+import { createBrowserActivities } from './browser/browser-activity.js';
+import { createBrowserHost, type BrowserHost } from './browser/browser-host.js';
+import { createBrowserTabs } from './browser/browser-tabs.js';
+import { browserToolsetDeclaration } from './browser/browser-toolset.js';
+import { taskIsOpen } from './browser/task-status.js';
 import { atMostOnce } from './input/at-most-once.js';
 import { createComputerActivities } from './input/computer-activity.js';
 import { computerToolDeclaration } from './input/computer-declaration.js';
@@ -37,6 +43,8 @@ export interface DesktopActivityDeps {
   journalDir: string;
   platform: string;
   computerToolOverride?: ComputerDialect;
+  /** The agent's own web browser (see activities/browser/); without one, browser calls answer that there is none. */
+  browser?: BrowserHost;
 }
 
 /** One computer tool call, as the workflow hands it to the desktop. */
@@ -76,7 +84,7 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
     const capture = captureFor(model);
     let perform = computers.get(capture);
     if (!perform) {
-      perform = atMostOnce(createComputerActivities({ input: deps.input, capture, clock: deps.clock, store: deps.store }).performComputerAction, journal);
+      perform = atMostOnce(createComputerActivities({ input: deps.input, capture, clock: deps.clock, store: deps.store }).performComputerAction, journal, () => deps.input.releaseAll());
       computers.set(capture, perform);
     }
     return perform;
@@ -84,6 +92,12 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
 
   const textEditorTool = textEditorToolDefinition(TEXT_EDITOR_MAX_CHARACTERS);
   const fileManagerTool = fileManagerToolDefinition as unknown as Record<string, unknown>;
+  const askUserTool = askUserToolDefinition as unknown as Record<string, unknown>;
+  const browserTool = browserToolsetDeclaration();
+  const browserTabs = createBrowserTabs({
+    host: deps.browser ?? createBrowserHost(() => Promise.reject(new Error('this desktop has no browser set up'))),
+    isTaskOpen: taskIsOpen(deps.client),
+  });
 
   return {
     ...createScreenActivities({ captureFor }),
@@ -106,6 +120,7 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
         ...(args.toolsetName !== undefined ? { member: args.name } : {}),
       });
     },
+    ...createBrowserActivities({ tabs: browserTabs, store: deps.store, journal }),
     ...createFileActivities({ roots: deps.roots, trashDir: deps.trashDir, journalDir: deps.journalDir, maxCharacters: TEXT_EDITOR_MAX_CHARACTERS }),
     ...createModelActivities({
       messages: deps.messages,
@@ -115,12 +130,15 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
         platform: deps.platform,
         fileManagerTool: String(fileManagerToolDefinition.name),
         textEditorTool: String(textEditorTool.name),
+        askUserTool: askUserToolDefinition.name,
       }),
       offerTools(profile, geometry) {
         const computer = computerToolDeclaration(profile, geometry);
         // The text editor's version follows the model, as the computer's does.
         const textEditor = { ...textEditorTool, type: profile.textEditor };
-        return { tools: [computer.tool, textEditor, fileManagerTool], betas: computer.beta ? [computer.beta] : [] };
+        // A stable order keeps the cached prefix byte-identical: the computer, the browser (for models that take it), then the rest.
+        const browser = profile.browser ? [browserTool] : [];
+        return { tools: [computer.tool, ...browser, textEditor, fileManagerTool, askUserTool], betas: computer.beta ? [computer.beta] : [] };
       },
       computerToolOverride: deps.computerToolOverride,
     }),

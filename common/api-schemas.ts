@@ -4,13 +4,14 @@
  * types. Changing a shape here changes all three.
  */
 import { z } from 'zod';
+import { MAX_PROMPT_CHARS } from './contract.js';
 import { MODEL_ID_PATTERN } from './models.js';
 
 export const DESKTOP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 export const TASK_ID_PATTERN = /^task-[A-Za-z0-9-]{1,80}$/;
 
 /** Where a task is, as a person on a phone sees it. */
-export const taskStatusSchema = z.enum(['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled']);
+export const taskStatusSchema = z.enum(['queued', 'running', 'waiting', 'needs_input', 'needs_approval', 'succeeded', 'failed', 'cancelled']);
 export type ApiTaskStatus = z.infer<typeof taskStatusSchema>;
 
 export const pairRequestSchema = z
@@ -35,7 +36,7 @@ export const issuedPairingCodeSchema = z.object({
 
 export const createTaskRequestSchema = z
   .object({
-    prompt: z.string().trim().min(1).max(20_000).describe('What the agent should do, in your words.'),
+    prompt: z.string().trim().min(1).max(MAX_PROMPT_CHARS).describe('What the agent should do, in your words.'),
     desktopId: z.string().regex(DESKTOP_ID_PATTERN).optional().describe('Which desktop; this one when absent.'),
     model: z
       .string()
@@ -78,8 +79,27 @@ export const taskDetailSchema = taskSummarySchema.extend({
   retryOf: z.string().optional(),
   /** The model the task runs with; absent for tasks started before it was recorded. */
   model: z.string().optional(),
+  /** While status is `needs_input`: what the agent asked, and the choices it offered if any. */
+  question: z.object({ id: z.string(), text: z.string(), options: z.array(z.string()).optional() }).optional(),
+  /** While status is `needs_approval`: the action waiting, with its whole input. */
+  approval: z.object({ id: z.string(), tool: z.string(), summary: z.string(), input: z.unknown() }).optional(),
 });
 export type TaskDetail = z.infer<typeof taskDetailSchema>;
+
+/** The person's words to the agent: an answer or a follow-up, as long as a prompt may be. */
+const personText = z.string().trim().min(1).max(20_000);
+
+/** `POST /api/tasks/:id/answer`: the answer to the question the task is waiting on. */
+export const answerRequestSchema = z.object({ text: personText.describe('The answer, in your words or one of the options.') }).strict();
+/** `POST /api/tasks/:id/approval`: approve or decline the action the task is waiting on. */
+export const approvalRequestSchema = z
+  .object({
+    approve: z.boolean(),
+    always: z.boolean().optional().describe('Approve this tool for the rest of this task.'),
+  })
+  .strict();
+/** `POST /api/tasks/:id/messages`: a follow-up; a running task reads it at its next decision, a finished one continues. */
+export const messageRequestSchema = z.object({ text: personText.describe('What to do next, or what to take into account.') }).strict();
 
 export const createdTaskSchema = z.object({ id: z.string(), status: taskStatusSchema });
 export type CreatedTask = z.infer<typeof createdTaskSchema>;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_STEPS } from './contract.js';
 import { COMPUTER_DIALECTS, DEFAULT_MODEL, MODEL_ID_PATTERN, type ComputerDialect } from './models.js';
+import { parsePushConfig, type PushConfig } from './push-config.js';
 
 /** The model used when DISPATCH_MODEL is unset; the model table owns it, this re-export keeps old imports working. */
 export { DEFAULT_MODEL };
@@ -24,6 +25,14 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/** A duration: "90m", "2h", "45s" or plain seconds, from 10 s to 30 days, in seconds. */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?\s*(s|m|min|h)?$/i, 'use a duration such as 90m, 2h or 3600 (seconds)')
+  .transform((text) => parseDurationSeconds(text))
+  .refine((seconds) => seconds >= 10 && seconds <= 30 * 24 * 3600, 'use a duration from 10 s to 30 days');
+
 /**
  * Every setting OpenDispatch reads from the environment, validated once at start-up. Temporal
  * settings use Temporal's own variable names so existing Temporal tooling and docs apply.
@@ -39,13 +48,16 @@ const environmentSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   DISPATCH_MODEL: optionalText.pipe(z.string().regex(MODEL_ID_PATTERN, `use a Claude model id such as ${DEFAULT_MODEL}`).optional()),
   DISPATCH_MAX_STEPS: z.coerce.number().int().min(1).max(10_000).optional(),
-  DISPATCH_TASK_TIMEOUT: z
-    .string()
-    .trim()
-    .regex(/^\d+(\.\d+)?\s*(s|m|min|h)?$/i, 'use a duration such as 90m, 2h or 3600 (seconds)')
-    .transform(parseDurationSeconds)
-    .refine((seconds) => seconds >= 10 && seconds <= 30 * 24 * 3600, 'use a duration from 10 s to 30 days')
-    .optional(),
+  DISPATCH_TASK_TIMEOUT: duration.optional(),
+  DISPATCH_ASK_TIMEOUT: duration.optional(),
+  DISPATCH_APPROVAL_TIMEOUT: duration.optional(),
+  DISPATCH_APPROVE: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,63}(\s*,\s*[a-z][a-z0-9_-]{0,63})*$/i, 'use tool or action names separated by commas, e.g. type,key')
+      .transform((list) => list.split(',').map((name) => name.trim()))
+      .optional(),
+  ),
   DISPATCH_COMPUTER_TOOL: z.enum(COMPUTER_DIALECTS).optional(),
   DISPATCH_BROWSER: optionalText,
   DISPATCH_BROWSER_HEADLESS: z
@@ -64,6 +76,7 @@ const environmentSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: optionalText,
   TEMPORAL_CLI: optionalText,
   DISPATCH_PORT: port.default(8787),
+  DISPATCH_SETUP_PORT: port.default(8786),
   DISPATCH_HOST: optionalText,
   DISPATCH_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'use an http:// or https:// address the phone can open' })
@@ -95,6 +108,12 @@ export interface DispatchConfig {
   maxSteps: number;
   /** DISPATCH_TASK_TIMEOUT: a task still running this long after it was given ends with reason `timed_out`. */
   taskTimeoutSeconds: number;
+  /** DISPATCH_ASK_TIMEOUT: how long a question waits for the person's answer. */
+  askTimeoutSeconds: number;
+  /** DISPATCH_APPROVAL_TIMEOUT: how long an action waits for approval before it counts as declined. */
+  approvalTimeoutSeconds: number;
+  /** DISPATCH_APPROVE: actions and tools that wait for the person's approval before each call. */
+  approve: string[];
   /** DISPATCH_COMPUTER_TOOL: the computer-use dialect for a model the table in common/models.ts gets wrong. */
   computerToolOverride?: ComputerDialect;
   temporal: TemporalTarget;
@@ -114,6 +133,12 @@ export interface DispatchConfig {
     host?: string;
     /** The address the QR code sends phones to; derived from the LAN address when unset. */
     publicUrl?: string;
+    /**
+     * DISPATCH_SETUP_PORT: the setup page, the QR code image and new pairing codes, on a listener
+     * of their own bound to 127.0.0.1, never to DISPATCH_HOST: a tunnel to the phone's port
+     * cannot reach them.
+     */
+    setupPort: number;
   };
   paths: {
     blobs: string;
@@ -125,6 +150,8 @@ export interface DispatchConfig {
     /** The agent browser's profile (cookies, sign-ins); `opendispatch browser` opens it for the person. */
     browserProfile: string;
   };
+  /** Notifications: Web Push (DISPATCH_PUSH_ORIGINS, DISPATCH_PUSH_SUBJECT) and ntfy (DISPATCH_NTFY_URL, DISPATCH_NTFY_TOKEN). */
+  push: PushConfig;
 }
 
 /** A configuration problem a person must fix before OpenDispatch can start. */
@@ -151,6 +178,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
   }
   const env = parsed.data;
   const home = path.resolve(expandHome(env.DISPATCH_HOME ?? '~/.opendispatch'));
+  const push = parsePushConfig(environment, home, env.DISPATCH_PUBLIC_URL);
+  if (!push.config) throw new ConfigError(`Invalid configuration:\n  ${push.problems.join('\n  ')}`);
   const roots = (env.DISPATCH_ROOTS ?? path.join(home, 'files'))
     .split(path.delimiter)
     .map((root) => root.trim())
@@ -191,6 +220,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
   if (temporal.kind === 'embedded' && new Set([temporal.port, temporal.uiPort, env.DISPATCH_PORT]).size < 3) {
     throw new ConfigError('DISPATCH_TEMPORAL_PORT, DISPATCH_TEMPORAL_UI_PORT and DISPATCH_PORT must all differ');
   }
+  const taken = temporal.kind === 'embedded' ? [env.DISPATCH_PORT, temporal.port, temporal.uiPort] : [env.DISPATCH_PORT];
+  if (taken.includes(env.DISPATCH_SETUP_PORT)) {
+    throw new ConfigError('DISPATCH_SETUP_PORT must differ from DISPATCH_PORT and the embedded Temporal ports');
+  }
 
   return Object.freeze({
     home,
@@ -199,6 +232,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     model: env.DISPATCH_MODEL ?? DEFAULT_MODEL,
     maxSteps: env.DISPATCH_MAX_STEPS ?? DEFAULT_MAX_STEPS,
     taskTimeoutSeconds: env.DISPATCH_TASK_TIMEOUT ?? DEFAULT_TASK_TIMEOUT_SECONDS,
+    askTimeoutSeconds: env.DISPATCH_ASK_TIMEOUT ?? 24 * 3600,
+    approvalTimeoutSeconds: env.DISPATCH_APPROVAL_TIMEOUT ?? 30 * 60,
+    approve: env.DISPATCH_APPROVE ?? [],
     computerToolOverride: env.DISPATCH_COMPUTER_TOOL,
     temporal,
     temporalCli: env.TEMPORAL_CLI,
@@ -209,7 +245,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       headless: env.DISPATCH_BROWSER_HEADLESS !== 'false' && env.DISPATCH_BROWSER_HEADLESS !== '0',
     },
     display: env.DISPLAY,
-    gateway: { port: env.DISPATCH_PORT, host: env.DISPATCH_HOST, publicUrl: env.DISPATCH_PUBLIC_URL?.replace(/\/+$/, '') },
+    gateway: { port: env.DISPATCH_PORT, host: env.DISPATCH_HOST, publicUrl: env.DISPATCH_PUBLIC_URL?.replace(/\/+$/, ''), setupPort: env.DISPATCH_SETUP_PORT },
     paths: {
       blobs: path.join(home, 'blobs'),
       journal: path.join(home, 'journal'),
@@ -219,5 +255,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       devices: path.join(home, 'devices.json'),
       browserProfile: path.join(home, 'browser'),
     },
+    push: push.config,
   });
 }

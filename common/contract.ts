@@ -21,6 +21,7 @@ export const ToolName = {
   computer: 'computer',
   textEditor: 'str_replace_based_edit_tool',
   fileManager: 'file_manager',
+  askUser: 'ask_user',
 } as const;
 
 /** The task queue a desktop's worker polls; workflows and activities of that desktop run there. */
@@ -59,6 +60,45 @@ export interface TaskInput {
   maxSteps?: number;
   /** The task ends with reason `timed_out` this long after it was submitted (DISPATCH_TASK_TIMEOUT). */
   timeoutSeconds?: number;
+  /** Tools and members that wait for the person's approval before each call (DISPATCH_APPROVE), e.g. `type`. */
+  approve?: string[];
+  /** How long a question waits for an answer before the model is told none came (DISPATCH_ASK_TIMEOUT). */
+  askTimeoutSeconds?: number;
+  /** How long an approval waits before it counts as declined (DISPATCH_APPROVAL_TIMEOUT). */
+  approvalTimeoutSeconds?: number;
+  /**
+   * A follow-up to a finished task: the same task id runs again, carrying the conversation so far,
+   * and the person's message is the model's next user turn.
+   */
+  followUp?: FollowUp;
+}
+
+/** What a follow-up run of a finished task starts from. */
+export interface FollowUp {
+  text: string;
+  transcriptRef: BlobRef | null;
+  stepsTaken: number;
+  recentSteps: StepRecord[];
+}
+
+/** A question the agent asked the person with the ask_user tool. */
+export interface PendingQuestion {
+  /** The tool call's id; an answer names it, so a late answer to an earlier question is ignored. */
+  id: string;
+  text: string;
+  options?: string[];
+}
+
+/** A call that waits for the person's approval before it runs. */
+export interface PendingApproval {
+  /** The tool call's id; a decision names it. */
+  id: string;
+  /** The tool (or toolset member) as the person reads it, e.g. `javascript_exec`. */
+  tool: string;
+  /** One line saying what it will do. */
+  summary: string;
+  /** The whole input, so the person sees exactly what runs (the script, the file, the arguments). */
+  input: unknown;
 }
 
 /**
@@ -73,6 +113,13 @@ export interface ScreenGeometry {
 /** Default for {@link TaskInput.maxSteps}. */
 export const DEFAULT_MAX_STEPS = 60;
 
+/**
+ * The longest prompt a task takes, in UTF-16 code units (JavaScript's `length`) after trimming.
+ * One constant for every place that checks it (the API schema, the CLI, the workflow), so a
+ * prompt one of them accepts is never refused later by another.
+ */
+export const MAX_PROMPT_CHARS = 20_000;
+
 /** Carried across continue-as-new so a long task keeps its place and its history stays bounded. */
 export interface TaskCarryOver {
   stepsTaken: number;
@@ -83,6 +130,8 @@ export interface TaskCarryOver {
   holdsScreen: boolean;
   geometry: ScreenGeometry | null;
   lastScreenshotRef: BlobRef | null;
+  /** The step count a follow-up run's step budget started from; absent for a first run. */
+  stepLimitFrom?: number;
 }
 
 /** One tool result handed back to the model on its next turn. Images are references. */
@@ -160,7 +209,7 @@ export interface TaskMemo {
 }
 
 /** Where a task is, as clients show it. */
-export type TaskPhase = 'queued' | 'running' | 'finished';
+export type TaskPhase = 'queued' | 'running' | 'needs_input' | 'needs_approval' | 'finished';
 
 export interface TaskStatus {
   phase: TaskPhase;
@@ -170,7 +219,18 @@ export interface TaskStatus {
   currentStep: string;
   recentSteps: StepRecord[];
   result?: TaskResult;
+  /** Set while the task waits for the person's answer (phase `needs_input`). */
+  question?: PendingQuestion;
+  /** Set while the task waits for the person's approval (phase `needs_approval`). */
+  approval?: PendingApproval;
 }
+
+/** Signal: the person's answer to the question with this id. Signals are durable while the desktop is away. */
+export const answerSignal = defineSignal<[{ questionId: string; text: string }]>('answer');
+/** Signal: the person's decision on the approval with this id; `always` approves this tool for the rest of the task. */
+export const approvalSignal = defineSignal<[{ approvalId: string; approve: boolean; always?: boolean }]>('approval');
+/** Signal: a message from the person to a running task; the model reads it at its next decision. */
+export const followUpSignal = defineSignal<[{ text: string }]>('followUp');
 
 /** Query: the task's current status. Answered by the workflow, so it needs the desktop's worker. */
 export const taskStatusQuery = defineQuery<TaskStatus>('taskStatus');

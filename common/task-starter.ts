@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DispatchConfig } from './config.js';
-import { desktopTaskQueue, WorkflowType, type TaskInput, type TaskMemo } from './contract.js';
+import { desktopTaskQueue, WorkflowType, type FollowUp, type TaskInput, type TaskMemo } from './contract.js';
 
 export interface StartTaskOptions {
   prompt: string;
@@ -10,6 +10,16 @@ export interface StartTaskOptions {
   model?: string;
   maxSteps?: number;
   retryOf?: string;
+}
+
+/** The desktop's limits and approval policy, fixed in the task's input when it starts. */
+function taskPolicy(config: Readonly<DispatchConfig>): Pick<TaskInput, 'timeoutSeconds' | 'approve' | 'askTimeoutSeconds' | 'approvalTimeoutSeconds'> {
+  return {
+    timeoutSeconds: config.taskTimeoutSeconds,
+    askTimeoutSeconds: config.askTimeoutSeconds,
+    approvalTimeoutSeconds: config.approvalTimeoutSeconds,
+    ...(config.approve.length > 0 ? { approve: [...config.approve] } : {}),
+  };
 }
 
 /**
@@ -25,7 +35,7 @@ export async function startTask(client: Client, config: Readonly<DispatchConfig>
     desktopId: options.desktopId,
     model: options.model ?? config.model,
     maxSteps: options.maxSteps ?? config.maxSteps,
-    timeoutSeconds: config.taskTimeoutSeconds,
+    ...taskPolicy(config),
   };
   const memo: TaskMemo = { prompt: options.prompt, desktopId: options.desktopId, model: input.model, ...(options.retryOf ? { retryOf: options.retryOf } : {}) };
   await client.workflow.start(WorkflowType.agentTask, {
@@ -36,4 +46,42 @@ export async function startTask(client: Client, config: Readonly<DispatchConfig>
     staticSummary: options.prompt.length > 200 ? `${options.prompt.slice(0, 199)}…` : options.prompt,
   });
   return taskId;
+}
+
+export interface ContinueTaskOptions {
+  /** The finished task; its workflow id is reused, so the phone keeps one conversation. */
+  taskId: string;
+  /** The memo of the finished run: prompt, desktop and model carry over unchanged. */
+  memo: TaskMemo;
+  /** What the person said next, and where the previous run left off (from its TaskResult). */
+  followUp: FollowUp;
+  maxSteps?: number;
+}
+
+/**
+ * Continues a finished task (one whose run returned a TaskResult, whatever its reason): a new run
+ * of the same workflow id with the same prompt, desktop and model, carrying the conversation so
+ * far in `TaskInput.followUp`. The memo is kept, so lists show the task as before. Throws
+ * Temporal's WorkflowExecutionAlreadyStartedError when a run of the task is already going.
+ */
+export async function continueTask(client: Client, config: Readonly<DispatchConfig>, options: ContinueTaskOptions): Promise<void> {
+  const { memo } = options;
+  const model = memo.model ?? config.model;
+  const input: TaskInput = {
+    prompt: memo.prompt,
+    desktopId: memo.desktopId,
+    model,
+    maxSteps: options.maxSteps ?? config.maxSteps,
+    ...taskPolicy(config),
+    followUp: options.followUp,
+  };
+  const kept: TaskMemo = { prompt: memo.prompt, desktopId: memo.desktopId, model, ...(memo.retryOf ? { retryOf: memo.retryOf } : {}) };
+  await client.workflow.start(WorkflowType.agentTask, {
+    workflowId: options.taskId,
+    taskQueue: desktopTaskQueue(memo.desktopId),
+    args: [input],
+    memo: kept as unknown as Record<string, unknown>,
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    staticSummary: memo.prompt.length > 200 ? `${memo.prompt.slice(0, 199)}…` : memo.prompt,
+  });
 }

@@ -36,6 +36,7 @@ import {
   type ToolCall,
   type ToolResultRecord,
 } from '../common/contract.js';
+import { createPersonWaits } from './person-waits.js';
 import { familyFor, unknownToolResult, type ToolFamily, type ToolRunContext } from './tool-families/index.js';
 
 /** Steps kept in the status and carried across continue-as-new; older ones live in the transcript. */
@@ -55,6 +56,10 @@ const STOP_REASONS = 'stop-reasons';
 const TASK_TIMEOUT = 'task-timeout';
 /** Sent when the model's reply was cut off at the length limit without a tool call. */
 const CUT_OFF = 'Your reply was cut off at the length limit. Go on from where it stopped.';
+
+/** How long a question waits for an answer, and an approval for a decision, unless the task says. */
+const DEFAULT_ASK_TIMEOUT_SECONDS = 24 * 3600;
+const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 30 * 60;
 
 /** The answer to a computer call made before the task had seen the screen it just got. */
 const LOOK_FIRST =
@@ -95,16 +100,20 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   }
   const taskId = workflowInfo().workflowId;
   const maxSteps = input.maxSteps ?? DEFAULT_MAX_STEPS;
+  // A follow-up run goes on from the conversation so far, with a fresh step budget.
+  const followUp = carried ? undefined : input.followUp;
+  const stepLimit = (carried?.stepLimitFrom ?? followUp?.stepsTaken ?? 0) + maxSteps;
+  const approveList = new Set(input.approve ?? []);
   const model: string = input.model ?? '';
   if (model === '') throw ApplicationFailure.nonRetryable('A task needs a model', ErrorType.invalidTaskInput);
 
-  let stepsTaken = carried?.stepsTaken ?? 0;
-  let transcriptRef = carried?.transcriptRef ?? null;
+  let stepsTaken = carried?.stepsTaken ?? followUp?.stepsTaken ?? 0;
+  let transcriptRef = carried?.transcriptRef ?? followUp?.transcriptRef ?? null;
   let pendingResults: ToolResultRecord[] = carried?.pendingToolResults ?? [];
-  let pendingText: string | undefined;
+  let pendingText: string | undefined = followUp ? `A message from the person: ${followUp.text}` : undefined;
   let geometry: ScreenGeometry | null = carried?.geometry ?? null;
   let lastScreenshotRef = carried?.lastScreenshotRef ?? null;
-  const recentSteps: StepRecord[] = [...(carried?.recentSteps ?? [])];
+  const recentSteps: StepRecord[] = [...(carried?.recentSteps ?? followUp?.recentSteps ?? [])];
   let holdsScreen = carried?.holdsScreen ?? false;
   let queuePosition = 0;
   /** Set when a request for a free screen found it taken: by which task, if the lock said. */
@@ -116,13 +125,16 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   let continuing = false;
   let requestedScreen = holdsScreen;
 
+  const waits = createPersonWaits(() => show(currentStep));
   const status = (): TaskStatus => ({
-    phase: result ? 'finished' : holdsScreen || working ? 'running' : 'queued',
+    phase: result ? 'finished' : waits.question ? 'needs_input' : waits.approval ? 'needs_approval' : holdsScreen || working ? 'running' : 'queued',
     queuePosition: holdsScreen ? 0 : queuePosition,
     stepsTaken,
     currentStep,
     recentSteps,
     result,
+    ...(waits.question ? { question: waits.question } : {}),
+    ...(waits.approval ? { approval: waits.approval } : {}),
   });
   setHandler(taskStatusQuery, status);
   setHandler(queuePositionSignal, (position) => {
@@ -142,7 +154,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   /** Shows the step in the Web UI and publishes progress in the memo, if anything changed. */
   function show(step: string): void {
     currentStep = step;
-    setCurrentDetails(`**${step}**\n\nSteps taken: ${stepsTaken} of ${maxSteps}`);
+    setCurrentDetails(`**${step}**\n\nSteps taken: ${stepsTaken} of ${stepLimit}`);
     const { result: _omitted, ...progress } = status();
     const snapshot = { ...progress, recentSteps: recentSteps.slice(-MEMO_STEPS_KEPT) };
     const serialized = JSON.stringify(snapshot);
@@ -180,6 +192,13 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     while (!(await condition(() => holdsScreen || (onlyIfFree && screenBusy !== undefined), ASK_FOR_SCREEN_AGAIN_EVERY)));
   }
 
+  /** Lets other tasks have the screen; the next computer call takes it back. */
+  async function releaseScreen(): Promise<void> {
+    if (!holdsScreen) return;
+    holdsScreen = false;
+    await getExternalWorkflowHandle(screenLockWorkflowId(input.desktopId)).signal(releaseScreenSignal, { taskId });
+  }
+
   const toolContext: ToolRunContext = {
     taskId,
     model,
@@ -187,7 +206,28 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
       if (!geometry) await screenshot();
       return geometry!;
     },
+    async askPerson(question) {
+      // A question can wait a day: the screen is not held meanwhile.
+      await releaseScreen();
+      show('Waiting for your answer');
+      return waits.ask(question, (input.askTimeoutSeconds ?? DEFAULT_ASK_TIMEOUT_SECONDS) * 1000);
+    },
   };
+
+  /** The approval gate: undefined when the call may run, else the answer the model gets instead. */
+  async function gate(call: ToolCall, family: ToolFamily): Promise<ToolResultRecord | undefined> {
+    const tool = family.actionName(call);
+    if (!(family.alwaysNeedsApproval(call) || approveList.has(tool)) || waits.alwaysApproved(tool)) return undefined;
+    const summary = family.describe(call);
+    show(`Waiting for your approval: ${summary}`);
+    const verdict = await waits.approve({ id: call.id, tool, summary, input: call.input }, (input.approvalTimeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS) * 1000);
+    if (verdict === 'approved') return undefined;
+    const text =
+      verdict === 'declined'
+        ? 'The person declined this action, so it was not carried out. Do not try it again another way; ask with ask_user if you need to know why, or go on without it.'
+        : 'No approval came in time, so this action was not carried out.';
+    return { toolUseId: call.id, isError: true, text };
+  }
 
   /**
    * Runs one turn's tool calls in order, each by the family that owns it. Cancellation is checked
@@ -217,6 +257,13 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
           failedFamilies.add(family);
           continue;
         }
+      }
+      const refused = await gate(call, family);
+      if (refused) {
+        results.push(withToolset(call, refused));
+        record({ description: family.describe(call), isError: true, detail: refused.text });
+        failedFamilies.add(family);
+        continue;
       }
       const description = family.describe(call);
       show(description);
@@ -286,7 +333,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     show(holdsScreen ? 'Looking at the screen' : 'Starting without the screen');
 
     for (;;) {
-      if (stepsTaken >= maxSteps) {
+      if (stepsTaken >= stepLimit) {
         return finish('max_steps', `Stopped after ${stepsTaken} steps, the limit for this task, before the model said it was done.`);
       }
       let firstShot: { imageRef: string; mediaType: string } | undefined;
@@ -295,6 +342,9 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
         else geometry = await measureScreen({ model });
       }
 
+      if (waits.hasMessages()) {
+        pendingText = [pendingText, ...waits.takeMessages().map((message) => `A message from the person: ${message}`)].filter(Boolean).join('\n\n');
+      }
       show(stepsTaken === 0 ? 'Thinking about the task' : 'Thinking about the next step');
       const decision = await decideNextStep({
         model,
@@ -320,6 +370,8 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
           pendingText = CUT_OFF;
           continue;
         }
+        // A message that came while the model was finishing is read before the task ends.
+        if (waits.hasMessages()) continue;
         return finish('completed', decision.text || 'The task is done.');
       }
 
@@ -329,7 +381,16 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
 
       if (workflowInfo().continueAsNewSuggested) {
         continuing = true;
-        const carry: TaskCarryOver = { stepsTaken, transcriptRef, pendingToolResults: pendingResults, recentSteps, holdsScreen, geometry, lastScreenshotRef };
+        const carry: TaskCarryOver = {
+          stepsTaken,
+          transcriptRef,
+          pendingToolResults: pendingResults,
+          recentSteps,
+          holdsScreen,
+          geometry,
+          lastScreenshotRef,
+          ...(stepLimit !== maxSteps ? { stepLimitFrom: stepLimit - maxSteps } : {}),
+        };
         return await continueAsNew<typeof agentTask>(input, carry);
       }
     }

@@ -7,7 +7,7 @@ import type { ContentStore } from '../store/content-store.js';
 import type { ScreenGeometry } from '../screen/coordinates.js';
 import { modelResponseSchema, type MessagesPort, type ModelRequest } from './messages-port.js';
 import { classifyModelError, givingUp, RETRY_BUDGET } from './model-errors.js';
-import { DEFAULT_IMAGE_RETENTION, emptyTranscript, firstUserMessage, toApiMessages, toolResultsMessage, type StoredTranscript } from './transcript.js';
+import { DEFAULT_IMAGE_RETENTION, emptyTranscript, firstUserMessage, imageReference, toApiMessages, toolResultsMessage, type StoredTranscript } from './transcript.js';
 
 export interface DecideInput {
   model: string;
@@ -36,6 +36,24 @@ export interface ModelDecision {
 export interface ToolOffer {
   tools: Array<Record<string, unknown>>;
   betas: string[];
+}
+
+/**
+ * Results for the calls of the last assistant turn that have none, such as those left when a task
+ * was cancelled mid-turn and is now followed up: the API refuses a turn that leaves a call
+ * unanswered, and the model should know they never ran.
+ */
+function unansweredCalls(last: { role: string; content: Array<Record<string, unknown>> } | undefined, answered: ToolResultRecord[]): ToolResultRecord[] {
+  if (last?.role !== 'assistant') return [];
+  const done = new Set(answered.map((result) => result.toolUseId));
+  return last.content
+    .filter((block) => block.type === 'tool_use' && !done.has(String(block.id)))
+    .map((block) => ({
+      toolUseId: String(block.id),
+      ...(typeof block.toolset_name === 'string' ? { toolsetName: block.toolset_name } : {}),
+      isError: true,
+      text: 'Not carried out: the task stopped before this action ran.',
+    }));
 }
 
 export interface ModelActivityDeps {
@@ -83,8 +101,9 @@ export function createModelActivities(deps: ModelActivityDeps) {
       if (input.toolResults.length === 0 && !input.userText) {
         throw ApplicationFailure.nonRetryable('A model turn needs the previous tool results or a message', ErrorType.invalidTaskInput);
       }
-      const turn = toolResultsMessage(input.toolResults);
+      const turn = toolResultsMessage([...input.toolResults, ...unansweredCalls(messages.at(-1), input.toolResults)]);
       if (input.userText) turn.content.push({ type: 'text', text: input.userText });
+      if (input.screenshot) turn.content.push(imageReference(input.screenshot.ref, input.screenshot.mediaType) as unknown as Record<string, unknown>);
       messages.push(turn);
     }
 

@@ -21,7 +21,8 @@ export function emptyTranscript(): StoredTranscript {
   return { version: 1, messages: [] };
 }
 
-function imageReference(ref: BlobRef, mediaType: string): ImageReferenceBlock {
+/** An image in a stored message, by reference into the content store. */
+export function imageReference(ref: BlobRef, mediaType: string): ImageReferenceBlock {
   return { type: 'image', source: { type: 'blob_ref', ref, media_type: mediaType } };
 }
 

@@ -73,6 +73,10 @@ export const computerFamily: ToolFamily = {
 
   describe: (call) => describeComputerAction(actionOf(call), fieldsOf(call.input)),
 
+  actionName: actionOf,
+
+  alwaysNeedsApproval: () => false,
+
   async run(call, context): Promise<ToolResultRecord> {
     const waitSeconds = plainWaitSeconds(call);
     if (waitSeconds !== undefined) {

@@ -4,9 +4,12 @@ import { ToolName, type ToolResultRecord } from '../../common/contract.js';
 import { describeFileCall, fieldsOf } from './describe.js';
 import type { ToolFamily } from './tool-family.js';
 
-// File operations are journaled per tool call on the desktop, so retrying them is safe.
+// File operations are journaled per tool call on the desktop, intent before change, so retrying
+// them is safe (activities/files/write-intent.ts). They heartbeat while they run: a dead worker
+// costs the heartbeat timeout, not the whole start-to-close timeout, before the retry.
 const { performFileTool } = proxyActivities<DesktopActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
@@ -25,6 +28,10 @@ export const filesFamily: ToolFamily = {
   notExecutedAfterFailure: () => undefined,
 
   describe: (call) => describeFileCall(call.name === ToolName.textEditor ? 'editor' : 'manager', fieldsOf(call.input)),
+
+  actionName: (call) => call.name,
+
+  alwaysNeedsApproval: () => false,
 
   async run(call, context): Promise<ToolResultRecord> {
     try {

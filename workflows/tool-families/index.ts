@@ -1,4 +1,6 @@
 import type { ToolCall, ToolResultRecord } from '../../common/contract.js';
+import { askUserFamily } from './ask-user.js';
+import { browserFamily } from './browser.js';
 import { computerFamily } from './computer.js';
 import { filesFamily } from './files.js';
 import type { ToolFamily } from './tool-family.js';
@@ -6,7 +8,7 @@ import type { ToolFamily } from './tool-family.js';
 export type { ToolFamily, ToolRunContext } from './tool-family.js';
 
 /** Every family the agent loop routes calls to. A new family is one module and one line here. */
-export const TOOL_FAMILIES: readonly ToolFamily[] = [computerFamily, filesFamily];
+export const TOOL_FAMILIES: readonly ToolFamily[] = [computerFamily, browserFamily, filesFamily, askUserFamily];
 
 /** The family that answers a call, or undefined for a tool nobody offered. */
 export function familyFor(call: ToolCall): ToolFamily | undefined {

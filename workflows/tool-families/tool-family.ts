@@ -1,4 +1,4 @@
-import type { ScreenGeometry, ToolCall, ToolResultRecord } from '../../common/contract.js';
+import type { PendingQuestion, ScreenGeometry, ToolCall, ToolResultRecord } from '../../common/contract.js';
 
 /** What a family may ask of the task while it runs a call. */
 export interface ToolRunContext {
@@ -6,6 +6,11 @@ export interface ToolRunContext {
   model: string;
   /** The geometry of the newest screenshot the model saw; takes one first if the task has none. */
   screenGeometry(): Promise<ScreenGeometry>;
+  /**
+   * Puts a question to the person and waits, durably, for the answer: undefined when none came in
+   * time. The task lets other tasks have the screen meanwhile.
+   */
+  askPerson(question: PendingQuestion): Promise<string | undefined>;
 }
 
 /**
@@ -32,6 +37,10 @@ export interface ToolFamily {
   notExecutedAfterFailure(call: ToolCall): string | undefined;
   /** How the step reads on the phone: "left click at (412, 300)", "type 23 characters". */
   describe(call: ToolCall): string;
+  /** The action's name as approval policy names it (DISPATCH_APPROVE=type,key): the member, action or tool. */
+  actionName(call: ToolCall): string;
+  /** Whether this call always waits for the person's approval, whatever the policy says. */
+  alwaysNeedsApproval(call: ToolCall): boolean;
   /** Runs the call. The model's mistakes come back as `isError` results; only outages throw. */
   run(call: ToolCall, context: ToolRunContext): Promise<ToolResultRecord>;
 }
