@@ -57,6 +57,12 @@ export const taskStepSchema = z.object({
   detail: z.string().optional(),
   /** Path of a small rendering of the screenshot the agent saw, to load on demand. */
   screenshotUrl: z.string().optional(),
+  /** What the agent said or thought before this step. */
+  narration: z.string().optional(),
+  /** The text a `type` step typed (absent when the desktop hides typing). */
+  typed: z.string().optional(),
+  /** Where a click or other pointer step acted, in the desktop's screen pixels. */
+  point: z.object({ x: z.number(), y: z.number() }).optional(),
 });
 export type TaskStep = z.infer<typeof taskStepSchema>;
 
@@ -104,7 +110,37 @@ export const messageRequestSchema = z.object({ text: personText.describe('What t
 export const createdTaskSchema = z.object({ id: z.string(), status: taskStatusSchema });
 export type CreatedTask = z.infer<typeof createdTaskSchema>;
 
-export const taskListSchema = z.object({ tasks: z.array(taskSummarySchema) });
+/** `GET /api/tasks?limit=&cursor=`: one page of the task list. */
+export const taskListQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(50).describe('Tasks on this page, 1 to 100.'),
+    cursor: z
+      .string()
+      .min(1)
+      .max(4096)
+      .regex(/^[A-Za-z0-9_-]+$/, 'not a cursor from this list')
+      .optional()
+      .describe('The nextCursor of the previous page; absent for the first.'),
+  })
+  .strict();
+export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
+
+/**
+ * A page of tasks: running ones first, then finished ones, most recently finished first (the order
+ * Temporal's visibility store keeps). Built from visibility and memos alone, so a finished task
+ * shows its status and last step here and its result or error in its detail.
+ */
+export const taskListSchema = z.object({
+  tasks: z.array(taskSummarySchema),
+  nextCursor: z.string().optional().describe('Pass as cursor for the next, older page; absent on the last page.'),
+});
+export type TaskList = z.infer<typeof taskListSchema>;
+
+/** `POST /api/tasks/:id/cancel`: the task as it is now, and a note when the cancel has yet to reach it. */
+export const cancelledTaskSchema = taskDetailSchema.extend({
+  note: z.string().optional().describe('Set when the desktop is away: the cancel is recorded and takes effect when it is back.'),
+});
+export type CancelledTask = z.infer<typeof cancelledTaskSchema>;
 
 /** `GET /api/models`: the models a task can pick, newest first, with the desktop's default marked. */
 export const modelListSchema = z.object({

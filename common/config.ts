@@ -8,6 +8,9 @@ import { parsePushConfig, type PushConfig } from './push-config.js';
 /** The model used when DISPATCH_MODEL is unset; the model table owns it, this re-export keeps old imports working. */
 export { DEFAULT_MODEL };
 
+/** Days a finished task's screenshots, transcript and journal are kept: a month to look back, then the disk is freed. */
+export const DEFAULT_RETENTION_DAYS = 30;
+
 /** How long a task may run before it ends with reason `timed_out`: long enough for 60 slow steps. */
 export const DEFAULT_TASK_TIMEOUT_SECONDS = 2 * 3600;
 
@@ -59,6 +62,10 @@ const environmentSchema = z.object({
       .optional(),
   ),
   DISPATCH_COMPUTER_TOOL: z.enum(COMPUTER_DIALECTS).optional(),
+  DISPATCH_REDACT_TYPING: z.enum(['true', 'false', '1', '0', '']).optional(),
+  DISPATCH_RETENTION_DAYS: optionalText.pipe(
+    z.string().regex(/^\d{1,5}$/, 'use a whole number of days (0 keeps everything)').transform(Number).optional(),
+  ),
   DISPATCH_BROWSER: optionalText,
   DISPATCH_BROWSER_HEADLESS: z
     .enum(['true', 'false', '1', '0'], { error: 'use true (the agent\'s browser is invisible) or false (it opens a window)' })
@@ -114,8 +121,16 @@ export interface DispatchConfig {
   approvalTimeoutSeconds: number;
   /** DISPATCH_APPROVE: actions and tools that wait for the person's approval before each call. */
   approve: string[];
+  /** DISPATCH_REDACT_TYPING: the task timeline leaves out what was typed. */
+  redactTyping: boolean;
   /** DISPATCH_COMPUTER_TOOL: the computer-use dialect for a model the table in common/models.ts gets wrong. */
   computerToolOverride?: ComputerDialect;
+  /**
+   * DISPATCH_RETENTION_DAYS: screenshots, transcripts and file-tool journal entries of tasks that
+   * ended longer ago than this are deleted by the worker (see worker/retention-sweeper.ts). 0 keeps
+   * everything.
+   */
+  retentionDays: number;
   temporal: TemporalTarget;
   temporalCli?: string;
   anthropic: { apiKey?: string; baseURL?: string };
@@ -235,7 +250,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     askTimeoutSeconds: env.DISPATCH_ASK_TIMEOUT ?? 24 * 3600,
     approvalTimeoutSeconds: env.DISPATCH_APPROVAL_TIMEOUT ?? 30 * 60,
     approve: env.DISPATCH_APPROVE ?? [],
+    redactTyping: env.DISPATCH_REDACT_TYPING === 'true' || env.DISPATCH_REDACT_TYPING === '1',
     computerToolOverride: env.DISPATCH_COMPUTER_TOOL,
+    retentionDays: env.DISPATCH_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
     temporal,
     temporalCli: env.TEMPORAL_CLI,
     anthropic: { apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL },

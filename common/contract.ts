@@ -60,6 +60,8 @@ export interface TaskInput {
   maxSteps?: number;
   /** The task ends with reason `timed_out` this long after it was submitted (DISPATCH_TASK_TIMEOUT). */
   timeoutSeconds?: number;
+  /** Hide what `type` steps typed from the task's timeline (DISPATCH_REDACT_TYPING). */
+  redactTyping?: boolean;
   /** Tools and members that wait for the person's approval before each call (DISPATCH_APPROVE), e.g. `type`. */
   approve?: string[];
   /** How long a question waits for an answer before the model is told none came (DISPATCH_ASK_TIMEOUT). */
@@ -160,6 +162,19 @@ export interface ToolCall {
   name: string;
   toolsetName?: string;
   input: unknown;
+  /**
+   * What the desktop knows about this call that the workflow cannot (an MCP tool's annotations
+   * and its server's approval setting), attached when the model's decision is read.
+   */
+  policy?: ToolCallPolicy;
+}
+
+/** How a call may be run, as the desktop's tool registry says. */
+export interface ToolCallPolicy {
+  /** The person approves each call before it runs. */
+  approval?: boolean;
+  /** Running it twice does no harm (read-only or idempotent), so a failed attempt may be retried. */
+  retrySafe?: boolean;
 }
 
 /** One entry of the task's timeline, as a person reads it. */
@@ -170,6 +185,12 @@ export interface StepRecord {
   description: string;
   /** The screenshot the model saw before this step, if any. */
   screenshotRef?: BlobRef;
+  /** What the agent said or thought (its summarized thinking) before this turn's first step. */
+  narration?: string;
+  /** The text a `type` step typed, unless DISPATCH_REDACT_TYPING hides it. */
+  typed?: string;
+  /** Where a pointer step acted, in screen pixels (what the person's own screen shows). */
+  point?: { x: number; y: number };
   isError?: boolean;
   detail?: string;
 }

@@ -13,12 +13,13 @@ export interface StartTaskOptions {
 }
 
 /** The desktop's limits and approval policy, fixed in the task's input when it starts. */
-function taskPolicy(config: Readonly<DispatchConfig>): Pick<TaskInput, 'timeoutSeconds' | 'approve' | 'askTimeoutSeconds' | 'approvalTimeoutSeconds'> {
+function taskPolicy(config: Readonly<DispatchConfig>): Pick<TaskInput, 'timeoutSeconds' | 'approve' | 'askTimeoutSeconds' | 'approvalTimeoutSeconds' | 'redactTyping'> {
   return {
     timeoutSeconds: config.taskTimeoutSeconds,
     askTimeoutSeconds: config.askTimeoutSeconds,
     approvalTimeoutSeconds: config.approvalTimeoutSeconds,
     ...(config.approve.length > 0 ? { approve: [...config.approve] } : {}),
+    ...(config.redactTyping ? { redactTyping: true } : {}),
   };
 }
 

@@ -1,16 +1,18 @@
 import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import sharp from 'sharp';
 import { BlobNotFoundError, type ContentStore } from '../activities/store/content-store.js';
-import type { ApiTaskStatus, CreatedTask, CreateTaskRequest, ModelList, TaskDetail, TaskStep, TaskSummary } from '../common/api-schemas.js';
+import type { ApiTaskStatus, CancelledTask, CreatedTask, CreateTaskRequest, ModelList, TaskDetail, TaskList, TaskListQuery, TaskStep, TaskSummary } from '../common/api-schemas.js';
 import type { DispatchConfig } from '../common/config.js';
 import { taskStatusQuery, WorkflowType, type StepRecord, type TaskMemo, type TaskResult, type TaskStatus } from '../common/contract.js';
+import { failureMessage } from '../common/failure-message.js';
 import { startTask } from '../common/task-starter.js';
+import { taskOutcome } from '../common/task-outcome.js';
 import type { DesktopPresence } from './desktop-presence.js';
 import { HttpError, notFound } from './http-error.js';
 import { modelChoices } from './model-choices.js';
+import { DESKTOP_AWAY_NOTE, withCancelRequest } from './task-cancel.js';
+import { createTaskLister, outcomeFromProgress, type ListedExecution } from './task-list.js';
 
-/** How many tasks the list shows, newest first. */
-const LIST_LIMIT = 50;
 const SCREENSHOT_WIDTH = 480;
 
 /** What changes when a task changes: cheap to read (one describe), compared by the event hub. */
@@ -26,9 +28,11 @@ export interface TaskFingerprint {
  */
 export interface TaskService {
   create(request: CreateTaskRequest): Promise<CreatedTask>;
-  list(): Promise<TaskSummary[]>;
+  /** A page of the task list, from Temporal's visibility store and memos alone. */
+  list(query: TaskListQuery): Promise<TaskList>;
   get(id: string): Promise<TaskDetail>;
-  cancel(id: string): Promise<TaskDetail>;
+  /** Asks the task to stop; `note` says so when its desktop is away and the stop waits for it. */
+  cancel(id: string): Promise<CancelledTask>;
   retry(id: string): Promise<CreatedTask>;
   /** A small rendering of a screenshot the task's agent saw. */
   screenshot(id: string, ref: string): Promise<Buffer>;
@@ -79,17 +83,6 @@ function retryNote(description: TaskExecution): string | undefined {
   return undefined;
 }
 
-/** The innermost failure message: what actually went wrong, in the words it was raised with. */
-function failureMessage(error: unknown): string {
-  let current = error as { message?: string; cause?: unknown } | undefined;
-  let message = current?.message ?? 'The task failed.';
-  while (current?.cause) {
-    current = current.cause as { message?: string; cause?: unknown };
-    if (current.message) message = current.message;
-  }
-  return message;
-}
-
 export function createTaskService(deps: TaskServiceDeps): TaskService {
   const { client } = deps;
 
@@ -111,6 +104,9 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       description: step.description,
       ...(step.isError ? { isError: true } : {}),
       ...(step.detail ? { detail: step.detail } : {}),
+      ...(step.narration ? { narration: step.narration } : {}),
+      ...(step.typed !== undefined ? { typed: step.typed } : {}),
+      ...(step.point ? { point: step.point } : {}),
       ...(step.screenshotRef ? { screenshotUrl: `/api/tasks/${id}/screenshots/${step.screenshotRef}` } : {}),
     }));
   }
@@ -118,6 +114,8 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
   async function liveStatus(memo: TaskMemo): Promise<{ status: ApiTaskStatus; progress?: TaskStatus }> {
     const desktop = await deps.presence.status(memo.desktopId).catch(() => undefined);
     const progress = memo.progress;
+    // Waiting on the person comes first: an answer is taken (durably) even while the desktop is away.
+    if (progress?.phase === 'needs_input' || progress?.phase === 'needs_approval') return { status: progress.phase, progress };
     if (desktop && !desktop.online) return { status: 'waiting', progress };
     if (!progress || progress.phase === 'queued') return { status: 'queued', progress };
     return { status: 'running', progress };
@@ -147,16 +145,18 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
           ...(status === 'queued' && progress?.queuePosition ? { queuePosition: progress.queuePosition } : {}),
           currentStep: status === 'waiting' ? 'Waiting for the desktop to come back online' : retrying ? `${step}: ${retrying}` : step,
           steps: toSteps(id, progress?.recentSteps ?? []),
+          ...(status === 'needs_input' && progress?.question ? { question: progress.question } : {}),
+          ...(status === 'needs_approval' && progress?.approval ? { approval: progress.approval } : {}),
         };
       }
       case 'COMPLETED': {
         const result = (await handle.result()) as TaskResult;
-        const succeeded = result.reason === 'completed';
+        const status = taskOutcome(result.reason);
         return {
           ...base,
-          status: succeeded ? 'succeeded' : result.reason === 'cancelled' ? 'cancelled' : 'failed',
+          status,
           steps: toSteps(id, result.recentSteps ?? []),
-          ...(succeeded ? { result: result.text } : result.reason === 'cancelled' ? {} : { error: result.text }),
+          ...(status === 'succeeded' ? { result: result.text } : status === 'cancelled' ? {} : { error: result.text }),
         };
       }
       case 'FAILED': {
@@ -193,29 +193,42 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
   async function create(request: CreateTaskRequest, retryOf?: string): Promise<CreatedTask> {
     const desktopId = request.desktopId ?? deps.defaultDesktopId;
     const id = await startTask(client, deps.config, { prompt: request.prompt, desktopId, model: request.model, retryOf });
-    deps.onChange?.(id);
+    changed(id);
     const desktop = await deps.presence.status(desktopId).catch(() => undefined);
     return { id, status: desktop && !desktop.online ? 'waiting' : 'queued' };
   }
 
+  /** A task's row in the list from its visibility record: only a finished task's outcome differs from its detail, and that comes from its memo. */
+  async function listed(execution: ListedExecution): Promise<TaskSummary> {
+    const name = execution.status.name;
+    if (name !== 'COMPLETED' && name !== 'FAILED') return toSummary(await summarize(execution));
+    const memo = memoOf(execution);
+    const step = memo.progress?.currentStep;
+    return {
+      id: execution.workflowId,
+      prompt: memo.prompt,
+      desktopId: memo.desktopId,
+      createdAt: execution.startTime.toISOString(),
+      status: name === 'FAILED' ? 'failed' : outcomeFromProgress(memo.progress),
+      ...(step ? { currentStep: step } : {}),
+    };
+  }
+
+  const lister = createTaskLister({ client, namespace: deps.config.temporal.namespace, summarize: listed });
+  const changed = (id: string): void => {
+    lister.invalidate();
+    deps.onChange?.(id);
+  };
+
   async function get(id: string): Promise<TaskDetail> {
-    return withFullTimeline(await summarize(await describe(id)));
+    const description = await describe(id);
+    return withFullTimeline(withCancelRequest(description, await summarize(description)));
   }
 
   return {
     create: (request) => create(request),
 
-    async list() {
-      const found: WorkflowExecutionInfo[] = [];
-      for await (const execution of client.workflow.list({ query: `WorkflowType = '${WorkflowType.agentTask}'`, pageSize: LIST_LIMIT })) {
-        found.push(execution);
-        if (found.length >= LIST_LIMIT * 2) break;
-      }
-      found.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
-      const latest = found.filter((execution, index) => found.findIndex((other) => other.workflowId === execution.workflowId) === index);
-      const details = await Promise.all(latest.slice(0, LIST_LIMIT).map(summarize));
-      return details.map(toSummary);
-    },
+    list: (query) => lister.list(query),
 
     get,
 
@@ -223,9 +236,13 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       const description = await describe(id);
       if (description.status.name === 'RUNNING') {
         await client.workflow.getHandle(id).cancel();
-        deps.onChange?.(id);
+        changed(id);
       }
-      return summarize(await describe(id));
+      const after = await describe(id);
+      const detail = withCancelRequest(after, await summarize(after));
+      if (after.status.name !== 'RUNNING') return detail;
+      const desktop = await deps.presence.status(detail.desktopId).catch(() => undefined);
+      return desktop && !desktop.online ? { ...detail, note: DESKTOP_AWAY_NOTE } : detail;
     },
 
     async retry(id) {

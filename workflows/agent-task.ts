@@ -235,8 +235,17 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
    * executed. When a call may have changed the screen, the last successful result of a call that
    * used it carries a fresh screenshot.
    */
-  async function runTurn(calls: ToolCall[]): Promise<ToolResultRecord[]> {
+  async function runTurn(calls: ToolCall[], narration: string | undefined): Promise<ToolResultRecord[]> {
     const results: ToolResultRecord[] = [];
+    /** The turn's narration goes with its first step. */
+    let said = narration;
+    const details = (call: ToolCall, family: ToolFamily): Partial<StepRecord> => {
+      const extra = { ...family.stepDetails?.(call, geometry) };
+      if (input.redactTyping) delete extra.typed;
+      const withNarration = said ? { ...extra, narration: said } : extra;
+      said = undefined;
+      return withNarration;
+    };
     const failedFamilies = new Set<ToolFamily>();
     let lastOnScreen: ToolResultRecord | undefined;
     let screenChanged = false;
@@ -261,15 +270,16 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
       const refused = await gate(call, family);
       if (refused) {
         results.push(withToolset(call, refused));
-        record({ description: family.describe(call), isError: true, detail: refused.text });
+        record({ description: family.describe(call), ...details(call, family), isError: true, detail: refused.text });
         failedFamilies.add(family);
         continue;
       }
       const description = family.describe(call);
       show(description);
+      const shown = details(call, family);
       const outcome = withToolset(call, await family.run(call, toolContext));
       results.push(outcome);
-      record({ description, screenshotRef: lastScreenshotRef ?? undefined, isError: outcome.isError, detail: outcome.isError ? outcome.text : undefined });
+      record({ description, ...shown, screenshotRef: lastScreenshotRef ?? undefined, isError: outcome.isError, detail: outcome.isError ? outcome.text : undefined });
       if (outcome.isError) failedFamilies.add(family);
       // An error result may carry text only, so the fresh screenshot goes on the last call that worked.
       if (family.needsScreen(call) && !outcome.isError && !outcome.imageRef) lastOnScreen = outcome;
@@ -375,7 +385,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
         return finish('completed', decision.text || 'The task is done.');
       }
 
-      const results = await runTurn(decision.toolUses);
+      const results = await runTurn(decision.toolUses, decision.narration);
       if (CancellationScope.current().consideredCancelled) return stopped();
       pendingResults = results;
 

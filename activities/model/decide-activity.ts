@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { BlobRef, ToolCall, ToolResultRecord } from '../../common/contract.js';
+import type { BlobRef, ToolCall, ToolCallPolicy, ToolResultRecord } from '../../common/contract.js';
 import { ErrorType } from '../../common/contract.js';
 import { modelProfile, type ComputerDialect, type ModelProfile } from '../../common/models.js';
 import type { ContentStore } from '../store/content-store.js';
@@ -29,6 +29,8 @@ export interface ModelDecision {
   transcriptRef: BlobRef;
   toolUses: ToolCall[];
   text: string;
+  /** What the model said and thought (summarized) this turn, for the person following along. */
+  narration?: string;
   stopReason: string | null;
 }
 
@@ -56,6 +58,21 @@ function unansweredCalls(last: { role: string; content: Array<Record<string, unk
     }));
 }
 
+/** How much of a turn's narration travels to the phone; the transcript keeps all of it. */
+const MAX_NARRATION = 2000;
+
+/** The turn's summarized thinking and text, in order, as one short passage. */
+function narrationOf(content: Array<Record<string, unknown>>): string | undefined {
+  const parts = content.flatMap((block) => {
+    if (block.type === 'thinking' && typeof block.thinking === 'string') return [block.thinking];
+    if (block.type === 'text' && typeof block.text === 'string') return [block.text];
+    return [];
+  });
+  const joined = parts.map((part) => part.trim()).filter(Boolean).join('\n\n');
+  if (joined === '') return undefined;
+  return joined.length > MAX_NARRATION ? `${joined.slice(0, MAX_NARRATION - 1)}…` : joined;
+}
+
 export interface ModelActivityDeps {
   messages: MessagesPort;
   store: ContentStore;
@@ -67,6 +84,8 @@ export interface ModelActivityDeps {
    */
   offerTools(profile: ModelProfile, geometry: ScreenGeometry): ToolOffer;
   computerToolOverride?: ComputerDialect;
+  /** What the desktop knows about a call (e.g. an MCP tool's annotations), attached to it for the workflow. */
+  policyFor?: (call: ToolCall) => ToolCallPolicy | undefined;
   maxTokens?: number;
   heartbeatEveryMs?: number;
 }
@@ -157,7 +176,11 @@ export function createModelActivities(deps: ModelActivityDeps) {
         name: String(block.name),
         ...(typeof block.toolset_name === 'string' ? { toolsetName: block.toolset_name } : {}),
         input: block.input,
-      }));
+      }))
+      .map((call) => {
+        const policy = deps.policyFor?.(call);
+        return policy ? { ...call, policy } : call;
+      });
     const text = content
       .filter((block) => block.type === 'text')
       .map((block) => String(block.text))
@@ -168,7 +191,8 @@ export function createModelActivities(deps: ModelActivityDeps) {
       stopReason: parsed.data.stop_reason ?? null,
       cacheReadTokens: parsed.data.usage?.cache_read_input_tokens ?? 0,
     });
-    return { transcriptRef, toolUses, text, stopReason: parsed.data.stop_reason ?? null };
+    const narration = narrationOf(content);
+    return { transcriptRef, toolUses, text, ...(narration ? { narration } : {}), stopReason: parsed.data.stop_reason ?? null };
   }
 
   return { decideNextStep };

@@ -72,9 +72,18 @@ describe('the computer toolset on a 1920x1080 screen, unscaled', () => {
       toolsetCall('key', { text: 'Return' }),
       toolsetCall('key', { text: 'ctrl+d' }),
     ];
-    stack.model.enqueue(toolsetReply(...calls), endTurn('Typed it.'));
+    const turn = toolsetReply(...calls);
+    const body = turn.body as { content: Array<Record<string, unknown>> };
+    body.content.unshift({ type: 'thinking', thinking: 'The notes window is in the middle.', signature: 'c2lnbmF0dXJl' }, { type: 'text', text: 'Typing the line.' });
+    stack.model.enqueue(turn, endTurn('Typed it.'));
 
-    expect(await runTask(stack, 'type the Q3 line')).toMatchObject({ reason: 'completed' });
+    const result = await runTask(stack, 'type the Q3 line');
+    expect(result).toMatchObject({ reason: 'completed' });
+    // The timeline shows what the agent thought, where it clicked on the screen, and what it typed.
+    const [click, typed] = result.recentSteps;
+    expect(click).toMatchObject({ description: `left click at (${centre.x}, ${centre.y})`, narration: 'The notes window is in the middle.\n\nTyping the line.', point: centre });
+    expect(typed).toMatchObject({ typed: text });
+    expect(typed!.narration).toBeUndefined();
     expect(await readFile(file, 'utf8')).toBe(`${text}!!!\n`);
 
     const results = lastToolResults(requestsOfThisTest()[1]!);

@@ -1,6 +1,7 @@
 import { ApplicationFailure, CancellationScope, isCancellation, log, proxyLocalActivities, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { DesktopActivities } from '../../activities/index.js';
 import { ErrorType, ToolName, type ToolCall, type ToolResultRecord } from '../../common/contract.js';
+import { imageToScreen } from '../../common/screen-geometry.js';
 import { describeComputerAction, fieldsOf } from './describe.js';
 import type { ToolFamily } from './tool-family.js';
 
@@ -19,6 +20,8 @@ const NOT_EXECUTED = 'Not executed: an earlier computer action in this turn fail
 /** Actions that only look: the model sees their own result, and nothing on screen changed. */
 const LOOKING = new Set(['screenshot', 'zoom', 'cursor_position']);
 const MAX_WAIT_SECONDS = 300;
+/** How much of a `type` step's text the timeline keeps. */
+const MAX_TYPED_SHOWN = 500;
 
 /** The action a call asks for: the toolset names it as the tool, the older tools in `input.action`. */
 function actionOf(call: ToolCall): string {
@@ -74,6 +77,18 @@ export const computerFamily: ToolFamily = {
   describe: (call) => describeComputerAction(actionOf(call), fieldsOf(call.input)),
 
   actionName: actionOf,
+
+  stepDetails(call, geometry) {
+    const fields = fieldsOf(call.input);
+    if (actionOf(call) === 'type' && typeof fields.text === 'string') return { typed: fields.text.slice(0, MAX_TYPED_SHOWN) };
+    const [x, y] = Array.isArray(fields.coordinate) ? fields.coordinate : [];
+    if (!geometry || typeof x !== 'number' || typeof y !== 'number') return {};
+    try {
+      return { point: imageToScreen({ x, y }, geometry) };
+    } catch {
+      return {};
+    }
+  },
 
   alwaysNeedsApproval: () => false,
 

@@ -37,6 +37,8 @@ export interface ToolFamily {
   notExecutedAfterFailure(call: ToolCall): string | undefined;
   /** How the step reads on the phone: "left click at (412, 300)", "type 23 characters". */
   describe(call: ToolCall): string;
+  /** What a person may want to see of the step beyond its words: the text typed, the point clicked (screen pixels). */
+  stepDetails?(call: ToolCall, geometry: ScreenGeometry | null): { typed?: string; point?: { x: number; y: number } };
   /** The action's name as approval policy names it (DISPATCH_APPROVE=type,key): the member, action or tool. */
   actionName(call: ToolCall): string;
   /** Whether this call always waits for the person's approval, whatever the policy says. */
