@@ -58,6 +58,19 @@ function unansweredCalls(last: { role: string; content: Array<Record<string, unk
     }));
 }
 
+const CONTEXT_MANAGEMENT_BETA = 'context-management-2025-06-27';
+/** Server-side clearing of old tool results: late (from 120k input tokens) and in large bites, so the cache is rebuilt rarely. */
+const SERVER_SIDE_CLEARING = {
+  edits: [
+    {
+      type: 'clear_tool_uses_20250919',
+      trigger: { type: 'input_tokens', value: 120_000 },
+      keep: { type: 'tool_uses', value: 12 },
+      clear_at_least: { type: 'input_tokens', value: 30_000 },
+    },
+  ],
+} as const;
+
 /** How much of a turn's narration travels to the phone; the transcript keeps all of it. */
 const MAX_NARRATION = 2000;
 
@@ -127,7 +140,10 @@ export function createModelActivities(deps: ModelActivityDeps) {
     }
 
     const profile = modelProfile(input.model, deps.computerToolOverride);
-    const { tools, betas } = buildTools(profile, input.geometry);
+    const { tools, betas: toolBetas } = buildTools(profile, input.geometry);
+    // Models whose thinking refers to old screenshots keep them all; the API clears old tool
+    // results itself once the context grows large, where the cache can be rebuilt once.
+    const betas = profile.keepsOldScreenshots ? [...toolBetas, CONTEXT_MANAGEMENT_BETA] : toolBetas;
     // Models that must see their old screenshots (their thinking refers to them) keep every one.
     const retention = profile.keepsOldScreenshots ? { keep: Number.POSITIVE_INFINITY, chunk: 1 } : DEFAULT_IMAGE_RETENTION;
     const request: ModelRequest = {
@@ -137,6 +153,7 @@ export function createModelActivities(deps: ModelActivityDeps) {
       tools,
       messages: await toApiMessages({ version: 1, messages }, (ref) => deps.store.get(ref), retention),
       betas,
+      ...(profile.keepsOldScreenshots ? { context_management: SERVER_SIDE_CLEARING } : {}),
       // Toolset models omit their thinking unless asked; summarized, it is the agent's narration.
       ...(profile.dialect === 'computer_toolset_20260801' ? { thinking: { type: 'adaptive', display: 'summarized' } as const } : {}),
     };

@@ -13,6 +13,8 @@ export interface ModelRequest {
   /** Beta flags; empty for the generally available toolsets (no `anthropic-beta` header is sent then). */
   betas: string[];
   thinking?: { type: 'adaptive'; display: 'summarized' };
+  /** Server-side context editing (beta `context-management-2025-06-27`). */
+  context_management?: { edits: ReadonlyArray<Record<string, unknown>> };
 }
 
 export interface ApiMessage {

@@ -124,6 +124,17 @@ function checkCacheBreakpoints(request: Loose<MessagesRequest>, messages: Json[]
  * defensively (it is whatever the product sent); the rules, each in the module for its concern,
  * run in the order the API reports them: model, sizes and shapes, tools, turns, caching, images.
  */
+/** Server-side context editing is a beta: without its header the API does not know the field. */
+function checkContextManagement(value: unknown, betas: ReadonlySet<string>): Refusal | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!betas.has('context-management-2025-06-27')) return invalid("context_management: Extra inputs are not permitted (it needs 'anthropic-beta: context-management-2025-06-27')");
+  const edits = isRecord(value) ? value.edits : undefined;
+  if (!Array.isArray(edits) || edits.length === 0) return invalid('context_management.edits: Field required');
+  const known = new Set(['clear_tool_uses_20250919', 'clear_thinking_20251015']);
+  const bad = edits.findIndex((edit) => !isRecord(edit) || typeof edit.type !== 'string' || !known.has(edit.type));
+  return bad >= 0 ? invalid(`context_management.edits.${bad}.type: must be one of ${[...known].join(', ')}`) : undefined;
+}
+
 export function checkMessagesRequest(body: unknown, headers: RequestHeaders): Refusal | undefined {
   if (!isRecord(body)) return invalid('The request body is not a JSON object');
   const request = body as Loose<MessagesRequest>;
@@ -138,6 +149,7 @@ export function checkMessagesRequest(body: unknown, headers: RequestHeaders): Re
   const known = resolveModel(model) as KnownModel;
   const messages = request.messages as Json[];
   return firstRefusal(
+    () => checkContextManagement((request as Loose<MessagesRequest> & { context_management?: unknown }).context_management, betasOf(headers)),
     () => checkTools(model, known, request.tools, betasOf(headers)),
     () => checkToolTurns(messages),
     () => checkCacheBreakpoints(request, messages),

@@ -146,6 +146,20 @@ describe('the computer toolset on a 1920x1080 screen, unscaled', () => {
     expect(january!.headers['anthropic-beta']).toContain('computer-use-2025-01-24');
     expect(stack.model.refusals).toEqual([]);
   });
+
+  it('keeps every screenshot for a model whose thinking refers to them, and lets the API clear old results instead', async () => {
+    const look = () => toolsetReply(toolsetCall('screenshot', {}));
+    stack.model.enqueue(look(), look(), look(), look(), look(), endTurn('Looked five times.'));
+    expect(await runTask(stack, 'look closely', 'claude-opus-5-5')).toMatchObject({ reason: 'completed' });
+    const last = requestsOfThisTest().at(-1)!;
+    expect(imagesIn(last)).toHaveLength(6);
+    expect(last.body).toMatchObject({ context_management: { edits: [expect.objectContaining({ type: 'clear_tool_uses_20250919' })] } });
+    expect(last.headers['anthropic-beta']).toContain('context-management-2025-06-27');
+
+    stack.model.enqueue(look(), look(), look(), look(), look(), endTurn('Looked five times.'));
+    expect(await runTask(stack, 'look closely', 'claude-sonnet-5-5')).toMatchObject({ reason: 'completed' });
+    expect(imagesIn(stack.model.requests.at(-1)!).length).toBeLessThan(6);
+  });
 });
 
 describe('the computer toolset on a 4K screen, scaled to the image rule', () => {

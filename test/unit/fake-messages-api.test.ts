@@ -194,3 +194,14 @@ describe('tools and dialects', () => {
     expect(verdict(() => novemberRequest(shot), (r) => (r.tools[1].name = 'str_replace_editor'))).toEqual(bad("tools.1.text_editor_20250728.name: Input should be 'str_replace_based_edit_tool'"));
   });
 });
+
+describe('the fake refuses context editing it was not asked for properly', () => {
+  it('needs the context-management beta header and known edit types', async () => {
+    const { checkMessagesRequest } = await import('../helpers/messages-request-rules.js');
+    const body = { model: 'claude-opus-5-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] } };
+    expect(checkMessagesRequest(body, {})).toMatchObject({ status: 400, message: expect.stringMatching(/context-management-2025-06-27/) });
+    expect(checkMessagesRequest(body, { 'anthropic-beta': 'context-management-2025-06-27' })).toBeUndefined();
+    const unknown = { ...body, context_management: { edits: [{ type: 'forget_everything' }] } };
+    expect(checkMessagesRequest(unknown, { 'anthropic-beta': 'context-management-2025-06-27' })).toMatchObject({ status: 400 });
+  });
+});
