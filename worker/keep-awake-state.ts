@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomicSync } from '../common/atomic-file.js';
 import type { KeepAwakeState } from './keep-awake.js';
 
 const FILE = 'keep-awake.json';
@@ -11,8 +12,7 @@ const FILE = 'keep-awake.json';
 export function writeKeepAwakeState(home: string, state: KeepAwakeState): void {
   const file = path.join(home, FILE);
   try {
-    writeFileSync(`${file}.tmp`, JSON.stringify({ ...state, updatedAt: new Date().toISOString() }));
-    renameSync(`${file}.tmp`, file);
+    writeFileAtomicSync(file, JSON.stringify({ ...state, updatedAt: new Date().toISOString() }), { durable: false });
   } catch {
     // The data folder is written elsewhere too; a problem there shows up louder than here.
   }

@@ -1,27 +1,40 @@
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ToolResultRecord } from '../../common/contract.js';
+import { whileHeartbeating } from '../heartbeat.js';
 import { systemClock, type Clock } from '../ports.js';
-import { createToolCallJournal } from '../store/tool-call-journal.js';
+import { createToolCallJournal, type IntentJournal } from '../store/tool-call-journal.js';
+import { createChangeRecovery } from './change-recovery.js';
 import { FILE_MANAGER_TOOL_NAME, createFileManager } from './file-manager.js';
 import { createGrantedRoots, isWithin } from './granted-roots.js';
-import { TEXT_EDITOR_TOOL_NAME, createTextEditor, type ToolOutcome } from './text-editor.js';
+import type { ToolOutcome } from './model-tool.js';
+import { TEXT_EDITOR_TOOL_NAME, createTextEditor } from './text-editor.js';
+import type { ChangeRecorder, WriteIntent } from './write-intent.js';
 
 /** `ApplicationFailure.type` for a call the workflow built wrongly (a bug, not the model's doing). */
 export const INVALID_FILE_TOOL_CALL = 'InvalidFileToolCall';
+
+/** When this process started: temporaries older than this were left by a worker that died. */
+const PROCESS_STARTED_AT = new Date(Date.now() - process.uptime() * 1000);
 
 export interface FileActivityDeps {
   /** Granted folders (DISPATCH_ROOTS), absolute. Relative tool paths resolve against the first. */
   roots: string[];
   /** Where `file_manager trash` puts items; the worker passes `<DISPATCH_HOME>/trash`. */
   trashDir: string;
-  /** Where results of finished tool calls are recorded for retries, e.g. `<DISPATCH_HOME>/file-journal`. */
+  /** Where results and intents of tool calls are recorded for retries, e.g. `<DISPATCH_HOME>/journal`. */
   journalDir: string;
   clock?: Clock;
   /** More folders the model may not touch even inside a root (e.g. DISPATCH_HOME). */
   excluded?: string[];
   /** `max_characters` of the text editor tool definition, applied to `view` output. */
   maxCharacters?: number;
+  /** The journal in `journalDir`, unless given (tests wrap it to crash between two steps). */
+  journal?: IntentJournal;
+  /** When this worker started (default: the process's start); older temporaries of ours are stale. */
+  startedAt?: Date;
+  /** How often a running call heartbeats. Default 2 s, well inside the workflow's heartbeatTimeout. */
+  heartbeatEveryMs?: number;
 }
 
 export interface PerformFileToolArgs {
@@ -31,19 +44,21 @@ export interface PerformFileToolArgs {
   input: unknown;
 }
 
-const INTERRUPTED_NOTE =
-  '\n(An earlier attempt of this same call was interrupted and may already have taken effect; ' +
-  'check the current state before trying again.)';
+interface FileTool {
+  run(input: unknown, recorder: ChangeRecorder): Promise<ToolOutcome>;
+}
 
 /**
  * The file tools as one activity. Tool errors the model can fix come back as `isError` results;
- * only I/O failures throw (and are retried by Temporal).
+ * only I/O failures throw (and are retried by Temporal, after a heartbeat timeout if the worker died).
  *
- * Idempotent per (taskId, toolUseId): the result is journaled before it is returned, and a retry
- * returns the journaled result without running the tool again (see `tool-call-journal.ts`), so a
- * retried `str_replace` does not report "no match" and a retried `move` does not report "not
- * found". A retry that finds an attempt died mid-way runs the tool again and, if that fails,
- * tells the model the earlier attempt may have landed.
+ * Idempotent per (taskId, toolUseId), by construction:
+ * - a finished call's result is journaled, and a retry returns it without running the tool again;
+ * - a call that changes files first journals a {@link WriteIntent} (paths, their fingerprints
+ *   before and after, its answer, its temporaries), then changes them; its answer, on the first
+ *   attempt and on any retry alike, comes from comparing the disk with that intent (see
+ *   `change-recovery.ts`): made → the recorded answer; not made → run again; neither → "may or may not
+ *   have happened". A retry never repeats an edit blindly, whenever the worker died.
  *
  * The trash and journal folders may sit inside a granted folder (say the whole home folder is
  * granted) but are then off limits to the model; they may not contain a granted folder.
@@ -57,36 +72,74 @@ export function createFileActivities(deps: FileActivityDeps) {
   }
   const roots = createGrantedRoots(deps.roots, { excluded: [deps.trashDir, deps.journalDir, ...(deps.excluded ?? [])] });
   const clock = deps.clock ?? systemClock;
-  const journal = createToolCallJournal(deps.journalDir, clock);
+  const journal = deps.journal ?? createToolCallJournal(deps.journalDir, clock);
+  const recovery = createChangeRecovery({ trashDir: path.resolve(deps.trashDir), startedAt: deps.startedAt ?? PROCESS_STARTED_AT });
+  const heartbeatEveryMs = deps.heartbeatEveryMs ?? 2_000;
 
-  const tools: Record<string, { run(input: unknown): Promise<ToolOutcome> }> = {
+  const tools: Record<string, FileTool> = {
     [TEXT_EDITOR_TOOL_NAME]: createTextEditor({ roots, maxCharacters: deps.maxCharacters }),
     [FILE_MANAGER_TOOL_NAME]: createFileManager({ roots, trashDir: deps.trashDir, clock }),
   };
 
-  /** Runs one file tool call from the model, at most once per (taskId, toolUseId). */
+  // Temporaries of calls that died and may never be retried (their task ended meanwhile).
+  let leftoversRemoved: Promise<void> | undefined;
+  const removeLeftovers = async (): Promise<void> => {
+    for (const intent of await journal.unfinishedIntents().catch(() => [])) await recovery.removeLeftovers(intent);
+  };
+
+  /** One call at a time per tool use: a retry that overlaps a slow attempt in this process waits for it. */
+  const running = new Map<string, Promise<unknown>>();
+  const oneAtATime = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const next = (running.get(key) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => undefined);
+    running.set(key, settled);
+    void settled.then(() => running.get(key) === settled && running.delete(key));
+    return next;
+  };
+
+  const answer = (args: PerformFileToolArgs, outcome: ToolOutcome): ToolResultRecord => ({ toolUseId: args.toolUseId, isError: outcome.isError, text: outcome.text });
+
+  const perform = async (args: PerformFileToolArgs): Promise<ToolResultRecord> => {
+    await (leftoversRemoved ??= removeLeftovers());
+    const earlier = await journal.begin(args.taskId, args.toolUseId);
+    if (earlier.kind === 'done') return earlier.result;
+
+    const tool = tools[args.toolName];
+    let outcome: ToolOutcome | undefined = tool
+      ? undefined
+      : { isError: true, text: `Unknown file tool ${JSON.stringify(args.toolName)}. Expected one of: ${Object.keys(tools).join(', ')}.` };
+
+    if (tool && earlier.kind === 'interrupted') outcome = await recovery.afterInterruption(await journal.intentOf(args.taskId, args.toolUseId));
+    if (tool && !outcome) {
+      let intent: WriteIntent | undefined;
+      const recorder: ChangeRecorder = {
+        async record(next) {
+          await recovery.sweepFolders(next);
+          await journal.recordIntent(args.taskId, args.toolUseId, next);
+          intent = next;
+        },
+      };
+      const ran = await tool.run(args.input, recorder).catch(async (error: unknown) => {
+        // An I/O failure, retried by Temporal: the retry judges the disk; our half-made files go now.
+        if (intent) await recovery.removeTemporaries(intent);
+        throw error;
+      });
+      outcome = intent ? await recovery.afterRun(intent, ran) : ran;
+    }
+
+    const result = answer(args, outcome as ToolOutcome);
+    await journal.finish(args.taskId, args.toolUseId, result);
+    return result;
+  };
+
+  /** Runs one file tool call from the model; its effect happens at most once per (taskId, toolUseId). */
   const performFileTool = async (args: PerformFileToolArgs): Promise<ToolResultRecord> => {
     for (const key of ['taskId', 'toolUseId', 'toolName'] as const) {
       if (typeof args?.[key] !== 'string' || args[key] === '') {
         throw ApplicationFailure.nonRetryable(`performFileTool needs a non-empty ${key}`, INVALID_FILE_TOOL_CALL);
       }
     }
-    const earlier = await journal.begin(args.taskId, args.toolUseId);
-    if (earlier.kind === 'done') return earlier.result;
-    const interrupted = earlier.kind === 'interrupted';
-
-    const tool = tools[args.toolName];
-    const outcome: ToolOutcome = tool
-      ? await tool.run(args.input)
-      : { isError: true, text: `Unknown file tool ${JSON.stringify(args.toolName)}. Expected one of: ${Object.keys(tools).join(', ')}.` };
-    const result: ToolResultRecord = {
-      toolUseId: args.toolUseId,
-      isError: outcome.isError,
-      text: outcome.isError && interrupted ? outcome.text + INTERRUPTED_NOTE : outcome.text,
-    };
-
-    await journal.finish(args.taskId, args.toolUseId, result);
-    return result;
+    return whileHeartbeating(() => oneAtATime(`${args.taskId}\0${args.toolUseId}`, () => perform(args)), heartbeatEveryMs);
   };
 
   return { performFileTool };

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { isTemporaryName, writeFileAtomic, type AtomicWriteOptions } from '../../common/atomic-file.js';
 
 /**
  * Confinement of every path the model names to the folders the person granted (DISPATCH_ROOTS).
@@ -86,11 +86,12 @@ export interface GrantedRoots {
   /** Whether an absolute canonical path lies inside a root; returns that root's realpath. */
   containing(real: string): Promise<string | undefined>;
   /**
-   * Writes `data` to `target` atomically (exclusive temp file in the same folder, then rename).
-   * Re-checks right before writing that the parent's realpath is unchanged and inside a root.
-   * With `noClobber`, fails with EEXIST instead of replacing an existing entry.
+   * Writes `data` to `target` atomically (common/atomic-file.ts: exclusive temp file in the same
+   * folder, then rename). Re-checks right before writing that the parent's realpath is unchanged
+   * and inside a root. With `noClobber`, fails with EEXIST instead of replacing an existing entry;
+   * `temporary` (from `temporaryPathFor(target)`) names the temp file for a caller that journals it.
    */
-  writeFileAtomic(target: string, data: string | Buffer, options?: { mode?: number; noClobber?: boolean }): Promise<void>;
+  writeFileAtomic(target: string, data: string | Buffer, options?: Pick<AtomicWriteOptions, 'mode' | 'noClobber' | 'temporary'>): Promise<void>;
   /** Creates a folder and missing parents, then checks the created folder is still inside. */
   mkdirInside(target: string): Promise<void>;
 }
@@ -146,16 +147,13 @@ export function createGrantedRoots(roots: readonly string[], options: { excluded
     return realParent;
   };
 
-  const writeFileAtomic: GrantedRoots['writeFileAtomic'] = async (target, data, options = {}) => {
+  const writeFileAtomicInside: GrantedRoots['writeFileAtomic'] = async (target, data, options = {}) => {
     const parent = await recheckParent(target);
-    const temporary = path.join(parent, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.dispatch-tmp`);
-    await writeFile(temporary, data, { flag: 'wx', mode: options.mode ?? 0o666 });
-    try {
-      if (options.noClobber) await linkNoClobber(temporary, target);
-      else await rename(temporary, target);
-    } finally {
-      await unlink(temporary).catch(() => undefined);
+    const temporary = options.temporary;
+    if (temporary !== undefined && (path.dirname(temporary) !== parent || !isTemporaryName(path.basename(temporary)))) {
+      throw new Error(`${temporary} is not a temporary beside ${target}`);
     }
+    await writeFileAtomic(path.join(parent, path.basename(target)), data, options);
   };
 
   const mkdirInside = async (target: string): Promise<void> => {
@@ -166,7 +164,7 @@ export function createGrantedRoots(roots: readonly string[], options: { excluded
     if ((await containing(await realpath(target))) === undefined) throw new PathOutsideRootsError(target, configured);
   };
 
-  return { configured, resolve, containing, writeFileAtomic, mkdirInside };
+  return { configured, resolve, containing, writeFileAtomic: writeFileAtomicInside, mkdirInside };
 }
 
 /** Segment-wise containment: equal, or below. Both paths must be absolute and canonical. */
@@ -198,20 +196,6 @@ async function realpathOfNearest(absolute: string): Promise<string> {
       missing.push(path.basename(current));
       current = parent;
     }
-  }
-}
-
-/** Hard-link then unlink: atomic "create only if absent". Falls back where links are unsupported. */
-async function linkNoClobber(temporary: string, target: string): Promise<void> {
-  try {
-    await link(temporary, target);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
-    if ((await lstat(target).catch(() => undefined)) !== undefined) {
-      throw Object.assign(new Error(`EEXIST: ${target}`), { code: 'EEXIST' });
-    }
-    await rename(temporary, target);
   }
 }
 

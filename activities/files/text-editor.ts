@@ -2,8 +2,12 @@ import { constants } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { temporaryPathFor } from '../../common/atomic-file.js';
 import type { GrantedRoots } from './granted-roots.js';
 import { runModelTool, ToolRefusal, type ToolOutcome } from './model-tool.js';
+import { lineOf, numbered, occurrenceLines, snippet, splitLines } from './text-lines.js';
+import { ABSENT, NOT_RECORDED, contentFingerprint, type ChangeRecorder } from './write-intent.js';
+import { ToolName } from '../../common/contract.js';
 
 export type { ToolOutcome };
 
@@ -18,9 +22,12 @@ export type { ToolOutcome };
  * - `insert` takes its text as `insert_text` (what 20250728 models send) or `new_str` (what the
  *   documentation and older versions name it); `insert_text` wins when both are present.
  * - Edits keep the file's permission bits and are written atomically.
+ * - Every write (create, str_replace, insert) first records its intent (the file's hash before and
+ *   after, the answer, the temporary's name) through the {@link ChangeRecorder}, so a retry after a
+ *   crash can tell from the file whether the edit landed (see write-intent.ts).
  */
 
-export const TEXT_EDITOR_TOOL_NAME = 'str_replace_based_edit_tool';
+export const TEXT_EDITOR_TOOL_NAME = ToolName.textEditor;
 
 /** The tool entry for the Messages API `tools` list. */
 export function textEditorToolDefinition(maxCharacters?: number) {
@@ -34,7 +41,6 @@ export function textEditorToolDefinition(maxCharacters?: number) {
 /** Files larger than this are not opened by the editor; the model is told so. */
 export const MAX_EDITABLE_BYTES = 10 * 1024 * 1024;
 const MAX_LISTED_ENTRIES = 1000;
-const SNIPPET_CONTEXT_LINES = 4;
 
 const filePath = z.string().describe('Absolute path, or relative to the first granted folder');
 
@@ -86,14 +92,18 @@ export function decodeText(bytes: Buffer): string | undefined {
 }
 
 export interface TextEditor {
-  /** Validates and runs one command. Throws only for failures worth retrying (I/O errors). */
-  run(input: unknown): Promise<ToolOutcome>;
+  /**
+   * Validates and runs one command, recording what a write is about to change before it changes
+   * it. Throws only for failures worth retrying (I/O errors).
+   */
+  run(input: unknown, recorder?: ChangeRecorder): Promise<ToolOutcome>;
 }
 
+/** The text editor over the granted folders; `maxCharacters` clips what `view` shows. */
 export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: number }): TextEditor {
   const { roots, maxCharacters } = deps;
 
-  const readText = async (real: string): Promise<{ text: string; mode: number }> => {
+  const readText = async (real: string): Promise<{ text: string; mode: number; fingerprint: string }> => {
     const info = await stat(real);
     if (info.isDirectory()) throw new ToolRefusal(`${real} is a folder; only view works on folders.`);
     if (info.size > MAX_EDITABLE_BYTES) {
@@ -104,7 +114,16 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
     if (text === undefined) {
       throw new ToolRefusal(`${real} is a binary (or non-UTF-8) file; the text editor only handles text.`);
     }
-    return { text, mode: info.mode & 0o7777 };
+    return { text, mode: info.mode & 0o7777, fingerprint: contentFingerprint(bytes) };
+  };
+
+  /** Records the edit, then replaces the file: the one way this tool changes a file. */
+  const write = async (recorder: ChangeRecorder, real: string, before: string, data: string, answer: string, options: { mode?: number; noClobber?: boolean }): Promise<string> => {
+    const temporary = temporaryPathFor(real);
+    await recorder.record({ text: answer, changes: [{ path: real, by: 'content', before, after: contentFingerprint(data) }], temporaries: [temporary] });
+    await roots.mkdirInside(path.dirname(real));
+    await roots.writeFileAtomic(real, data, { ...options, temporary });
+    return answer;
   };
 
   const clip = (output: string): string => {
@@ -131,20 +150,18 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
     return clip(`Lines ${start}-${end} of ${lines.length} in ${real}:\n${numbered(lines, start, end)}`);
   };
 
-  const create = async (real: string, exists: boolean, fileText: string): Promise<string> => {
+  const create = async (recorder: ChangeRecorder, real: string, exists: boolean, fileText: string): Promise<string> => {
     if (exists) {
       throw new ToolRefusal(
         `${real} already exists; create does not overwrite. Change it with str_replace or insert, ` +
           'or move it to the trash with file_manager first.',
       );
     }
-    await roots.mkdirInside(path.dirname(real));
-    await roots.writeFileAtomic(real, fileText, { noClobber: true });
-    return `Created ${real} (${splitLines(fileText).length} lines).`;
+    return write(recorder, real, ABSENT, fileText, `Created ${real} (${splitLines(fileText).length} lines).`, { noClobber: true });
   };
 
-  const strReplace = async (real: string, oldStr: string, newStr: string): Promise<string> => {
-    const { text, mode } = await readText(real);
+  const strReplace = async (recorder: ChangeRecorder, real: string, oldStr: string, newStr: string): Promise<string> => {
+    const { text, mode, fingerprint } = await readText(real);
     const first = text.indexOf(oldStr);
     if (first === -1) {
       throw new ToolRefusal(
@@ -160,13 +177,13 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
       );
     }
     const updated = text.slice(0, first) + newStr + text.slice(first + oldStr.length);
-    await roots.writeFileAtomic(real, updated, { mode });
     const startLine = lineOf(text, first);
-    return `Edited ${real}.\n${snippet(updated, startLine, startLine + splitLines(newStr).length - 1)}`;
+    const answer = `Edited ${real}.\n${snippet(updated, startLine, startLine + splitLines(newStr).length - 1)}`;
+    return write(recorder, real, fingerprint, updated, answer, { mode });
   };
 
-  const insert = async (real: string, afterLine: number, insertText: string): Promise<string> => {
-    const { text, mode } = await readText(real);
+  const insert = async (recorder: ChangeRecorder, real: string, afterLine: number, insertText: string): Promise<string> => {
+    const { text, mode, fingerprint } = await readText(real);
     const lineCount = splitLines(text).length;
     if (afterLine > lineCount) {
       throw new ToolRefusal(`insert_line ${afterLine} is past the end: ${real} has ${lineCount} lines (0 = top).`);
@@ -180,65 +197,29 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
     if (offset === text.length && text.length > 0 && !text.endsWith('\n')) piece = `\n${piece}`;
     if ((offset < text.length || text.endsWith('\n')) && !piece.endsWith('\n')) piece = `${piece}\n`;
     const updated = text.slice(0, offset) + piece + text.slice(offset);
-    await roots.writeFileAtomic(real, updated, { mode });
     const added = splitLines(insertText).length;
-    return `Inserted ${added} line(s) after line ${afterLine} of ${real}.\n${snippet(updated, afterLine + 1, afterLine + added)}`;
+    const answer = `Inserted ${added} line(s) after line ${afterLine} of ${real}.\n${snippet(updated, afterLine + 1, afterLine + added)}`;
+    return write(recorder, real, fingerprint, updated, answer, { mode });
   };
 
-  const execute = async (input: TextEditorInput): Promise<string> => {
+  const execute = async (recorder: ChangeRecorder, input: TextEditorInput): Promise<string> => {
     const target = await roots.resolve(input.path);
     switch (input.command) {
       case 'view':
         return view(target.real, input.view_range);
       case 'create':
-        return create(target.real, target.exists, input.file_text);
+        return create(recorder, target.real, target.exists, input.file_text);
       case 'str_replace':
-        return strReplace(target.real, input.old_str, input.new_str ?? '');
+        return strReplace(recorder, target.real, input.old_str, input.new_str ?? '');
       case 'insert':
-        return insert(target.real, input.insert_line, input.insert_text ?? input.new_str ?? '');
+        return insert(recorder, target.real, input.insert_line, input.insert_text ?? input.new_str ?? '');
     }
   };
 
   return {
-    run: (input) => runModelTool({ name: TEXT_EDITOR_TOOL_NAME, schema: textEditorInputSchema, usage: EXPECTED_SHAPES }, input, execute),
+    run: (input, recorder = NOT_RECORDED) =>
+      runModelTool({ name: TEXT_EDITOR_TOOL_NAME, schema: textEditorInputSchema, usage: EXPECTED_SHAPES }, input, (request) => execute(recorder, request)),
   };
-}
-
-/** Lines of a text; a final newline ends the last line rather than starting an empty one. */
-function splitLines(text: string): string[] {
-  if (text === '') return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-function numbered(lines: string[], start: number, end: number): string {
-  return lines
-    .slice(start - 1, end)
-    .map((line, index) => `${String(start + index).padStart(6)}\t${line}`)
-    .join('\n');
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) line += 1;
-  return line;
-}
-
-function occurrenceLines(text: string, needle: string): number[] {
-  const lines: number[] = [];
-  for (let index = text.indexOf(needle); index !== -1; index = text.indexOf(needle, index + 1)) {
-    lines.push(lineOf(text, index));
-  }
-  return lines;
-}
-
-/** The changed lines with a little context, numbered, so the model can check its edit. */
-function snippet(text: string, firstChanged: number, lastChanged: number): string {
-  const lines = splitLines(text);
-  const start = Math.max(1, firstChanged - SNIPPET_CONTEXT_LINES);
-  const end = Math.min(lines.length, Math.max(firstChanged, lastChanged) + SNIPPET_CONTEXT_LINES);
-  return end >= start ? `Lines ${start}-${end} now read:\n${numbered(lines, start, end)}` : 'The file is now empty.';
 }
 
 /** Non-hidden entries up to two levels below `folder`, folders marked with a trailing slash. */

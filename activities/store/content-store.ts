@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile, access } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../../common/atomic-file.js';
 import type { BlobRef } from '../../common/contract.js';
 
 /**
@@ -37,15 +38,18 @@ export function createContentStore(directory: string): ContentStore {
     const ref = createHash('sha256').update(bytes).digest('hex');
     const target = pathOf(ref);
     try {
-      await access(target);
+      // Stored already: mark it used now, so retention (activities/store/retention.ts) keeps a
+      // blob an older task wrote for as long as newer tasks keep storing it.
+      const now = new Date();
+      await utimes(target, now, now);
       return ref;
     } catch {
       // Not stored yet: write it below.
     }
-    await mkdir(path.dirname(target), { recursive: true });
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temporary, bytes);
-    await rename(temporary, target);
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    // Not flushed, as before: a step does not wait for the disk for every screenshot. Private:
+    // screenshots show whatever was on the person's screen.
+    await writeFileAtomic(target, bytes, { durable: false, mode: 0o600 });
     return ref;
   };
 
