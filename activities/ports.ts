@@ -35,6 +35,11 @@ export interface ScreenGrabber {
 
 export type MouseButton = 'left' | 'right' | 'middle';
 export type ScrollDirection = 'up' | 'down' | 'left' | 'right';
+/**
+ * Where keystrokes would go now: into some application's `window`, `nowhere` (no window has the
+ * keyboard focus, so typed text is lost), or `unknown` (the desktop cannot tell cheaply).
+ */
+export type KeyboardTarget = 'window' | 'nowhere' | 'unknown';
 
 /**
  * Drives the mouse and keyboard. Coordinates are logical screen pixels. Key names are the
@@ -51,6 +56,13 @@ export interface InputDevice {
   releaseKey(key: string): Promise<void>;
   /** Types text exactly as given: symbols, accents, CJK and emoji included. */
   typeText(text: string): Promise<void>;
+  /** Where keystrokes would go now; asked before typing, so a result can say the text went nowhere. */
+  keyboardTarget(): Promise<KeyboardTarget>;
+  /**
+   * Releases every key and button the automation may be holding, pressing nothing. Called when a
+   * worker starts and after an action was cut short, so no modifier stays down for the person.
+   */
+  releaseAll(): Promise<void>;
 }
 
 /** Waiting, injectable so tests of timing-dependent logic stay fast and deterministic. */

@@ -47,5 +47,7 @@ export const noInput: InputDevice = {
   pressKey: async () => {},
   releaseKey: async () => {},
   typeText: async () => {},
+  keyboardTarget: async () => 'window',
+  releaseAll: async () => {},
 };
 

@@ -40,6 +40,21 @@ function inActivity(): boolean {
   }
 }
 
+/** Actions that press nothing, so their failure leaves nothing held. */
+const LOOKING_ONLY: ReadonlySet<ComputerAction['action']> = new Set(['screenshot', 'zoom', 'cursor_position', 'wait']);
+
+/**
+ * An input action cut short (a killed or timed-out helper, a lost display) may have left a key or
+ * button down; it is let go before the failure is reported, so the person's own typing is unaffected.
+ */
+async function releaseAfterFailure(input: InputDevice): Promise<void> {
+  try {
+    await input.releaseAll();
+  } catch (error) {
+    if (inActivity()) log.warn('Could not release held keys and buttons after a failed action', { error });
+  }
+}
+
 function modelError(toolUseId: string, text: string): ToolResultRecord {
   return Object.freeze({ toolUseId, isError: true, text });
 }
@@ -61,6 +76,7 @@ export function createComputerActivities(deps: ComputerActivityDeps) {
     } catch (error) {
       if (error instanceof ModelFixableActionError) throw error;
       if (inActivity()) log.warn('Computer action failed on the display', { action: action.action, error });
+      if (!LOOKING_ONLY.has(action.action)) await releaseAfterFailure(deps.input);
       if (isDisplayUnavailable(error) && !(error instanceof ApplicationFailure)) {
         // Typed, so the workflow can tell a lost display (the action may or may not have happened) from a bug.
         throw ApplicationFailure.create({ type: ErrorType.displayUnavailable, message: `The display went away: ${(error as Error).message}`, cause: error as Error });

@@ -59,7 +59,8 @@ class DesktopComputerToolset extends BetaAbstractComputerToolset20260801 {
       return { data: (await this.loadImage(outcome.image)).toString('base64'), mediaType: outcome.image.mediaType };
     }
     if (outcome.point) return { x: outcome.point.x, y: outcome.point.y };
-    return undefined;
+    // A pure action's one line of its own (no window had the focus): the SDK puts it after its acknowledgment.
+    return outcome.text;
   }
 }
 

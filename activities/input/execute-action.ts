@@ -1,4 +1,4 @@
-import type { CapturedImage, Clock, InputDevice, Point, Rect, ScreenCapture } from '../ports.js';
+import type { CapturedImage, Clock, InputDevice, KeyboardTarget, Point, Rect, ScreenCapture } from '../ports.js';
 import {
   imageRectToScreen,
   imageToScreen,
@@ -41,6 +41,24 @@ export interface ActionOutcome {
 const DRAG_STEP_MS = 50;
 
 const NOTHING: ActionOutcome = Object.freeze({});
+
+/**
+ * Said after typing or keys went to no window (asked just before they went out), so the model
+ * clicks into the field instead of believing its text arrived. An addition to the result, never a
+ * refusal: the desktop may know better than the check (a window manager's own shortcut).
+ */
+export const NO_FOCUS_TYPE: ActionOutcome = Object.freeze({
+  text: 'No window had the keyboard focus, so the text probably went nowhere: click the field first, then type it again.',
+});
+/** The same for the key action. */
+export const NO_FOCUS_KEY: ActionOutcome = Object.freeze({
+  text: 'No window had the keyboard focus, so the keys probably went nowhere: click the window first, then press them again.',
+});
+
+/** The focus check only adds a hint: if it fails, the keys still go out, without one. */
+function keyboardTarget(input: InputDevice): Promise<KeyboardTarget> {
+  return input.keyboardTarget().catch((): KeyboardTarget => 'unknown');
+}
 
 function toScreen(point: readonly [number, number], geometry: ScreenGeometry): Point {
   try {
@@ -130,14 +148,18 @@ export async function executeComputerAction(action: ComputerAction, deps: Action
   switch (action.action) {
     case 'key': {
       const chords = keys(parseKeySequence, action.text);
+      const target = await keyboardTarget(input);
       for (let round = 0; round < (action.repeat ?? 1); round++) {
         for (const chord of chords) await holding(input, chord, async () => {});
       }
-      return NOTHING;
+      return target === 'nowhere' ? NO_FOCUS_KEY : NOTHING;
     }
-    case 'type':
-      await input.typeText(typeableText(action.text));
-      return NOTHING;
+    case 'type': {
+      const text = typeableText(action.text);
+      const target = await keyboardTarget(input);
+      await input.typeText(text);
+      return target === 'nowhere' ? NO_FOCUS_TYPE : NOTHING;
+    }
     case 'mouse_move':
       await input.moveMouse(toScreen(action.coordinate, geometry));
       return NOTHING;

@@ -7,7 +7,9 @@
  * Needs the Debian packages xvfb, openbox, xdotool and x11-utils.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -31,6 +33,10 @@ export interface StartXDisplayOptions {
    * undecorated, and the keyboard focus follows the pointer.
    */
   windowManager?: boolean;
+  /** Start on exactly this display number (to restart a server where it was), instead of the first free one from :90. */
+  number?: number;
+  /** Also accept connections over TCP (port 6000 + number), to play a display that is not a local socket. */
+  tcp?: boolean;
 }
 
 const FIRST_DISPLAY = 90;
@@ -94,7 +100,7 @@ function displayInUse(n: number): boolean {
 async function startXvfb(n: number, options: StartXDisplayOptions): Promise<ChildProcess | undefined> {
   const display = `:${n}`;
   const screen = `${options.width}x${options.height}x${options.depth ?? 24}`;
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', screen, '-nolisten', 'tcp', '-noreset'], {
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', screen, ...(options.tcp ? ['-listen', 'tcp'] : ['-nolisten', 'tcp']), '-noreset'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -122,7 +128,7 @@ async function startXvfb(n: number, options: StartXDisplayOptions): Promise<Chil
  * connections, then starts openbox on it and waits until openbox manages the screen.
  */
 export async function startXDisplay(options: StartXDisplayOptions): Promise<XDisplay> {
-  for (let n = FIRST_DISPLAY; n <= LAST_DISPLAY; n++) {
+  for (let n = options.number ?? FIRST_DISPLAY; n <= (options.number ?? LAST_DISPLAY); n++) {
     if (displayInUse(n)) continue;
     const xvfb = await startXvfb(n, options);
     if (!xvfb) continue;
@@ -147,6 +153,7 @@ export async function startXDisplay(options: StartXDisplayOptions): Promise<XDis
     }
     return { display, env, stop };
   }
+  if (options.number !== undefined) throw new Error(`X display :${options.number} is in use`);
   throw new Error(`No free X display number between :${FIRST_DISPLAY} and :${LAST_DISPLAY}`);
 }
 
@@ -154,6 +161,39 @@ export async function startXDisplay(options: StartXDisplayOptions): Promise<XDis
 export async function xdotool(display: string, ...args: string[]): Promise<string> {
   const { stdout } = await run('xdotool', args, { env: { ...process.env, DISPLAY: display }, timeout: 10_000 });
   return stdout.trim();
+}
+
+/**
+ * The processes that drive `display` with xdotool right now (their command line names it, and
+ * their environment points DISPLAY at this display), read from /proc from outside whoever started
+ * them: a worker's typing, its release of held keys, or an orphan one left behind.
+ */
+export async function xdotoolProcessesOn(display: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const [commandLine, environment] = await Promise.all([readFile(`/proc/${entry}/cmdline`), readFile(`/proc/${entry}/environ`)]);
+      if (commandLine.includes('xdotool') && environment.toString('utf8').split('\0').includes(`DISPLAY=${display}`)) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/**
+ * Types a line of its own into the focused terminal that writes what is typed into it to `file`
+ * (`cat > file`), waits until it is there, and returns what came before it. The X server delivers
+ * input in order, so every key pressed before the marker has reached the file by then.
+ */
+export async function flushTerminal(display: string, file: string): Promise<string> {
+  const marker = `flushed-${randomUUID().slice(0, 8)}`;
+  const written = () => readFile(file, 'utf8').catch(() => '');
+  await xdotool(display, 'type', `\n${marker}\n`);
+  await waitUntil(`the marker line in ${file}`, async () => (await written()).includes(marker), 10_000);
+  const text = await written();
+  return text.slice(0, text.indexOf(`\n${marker}`));
 }
 
 export interface LaunchedApp {
@@ -198,16 +238,28 @@ export async function focusWindow(display: string, windowId: string): Promise<vo
 }
 
 export interface TypingRecorder {
-  /** The file every byte the terminal receives from the keyboard is appended to. */
+  /** The file every byte the terminal receives from the keyboard is appended to (markers included). */
   file: string;
   /** The window id of the recording terminal. */
   windowId: string;
-  /** Everything recorded so far, as UTF-8 text. */
+  /** Everything recorded so far, as UTF-8 text, without the markers {@link settled} types. */
   read(): Promise<string>;
-  /** Waits until at least `bytes` bytes are recorded, then a further quiet `settleMs`. */
-  waitForBytes(bytes: number, timeoutMs?: number, settleMs?: number): Promise<string>;
+  /**
+   * Everything typed so far, once it has all arrived: gives the recorder the keyboard focus,
+   * presses a marker key (Ctrl+G, recorded as BEL and left out of `read`) and waits for it. The X
+   * server delivers input in order, so whatever was typed before the marker is in by then.
+   */
+  settled(): Promise<string>;
+  /**
+   * Waits until at least `bytes` bytes are recorded, then (unless `settle` is false, for typing
+   * that is still going on) for everything typed until then, as {@link settled} does.
+   */
+  waitForBytes(bytes: number, timeoutMs?: number, settle?: boolean): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** What Ctrl+G types into the recording terminal: BEL, which no test types itself. */
+const MARKER = '\u0007';
 
 /**
  * Opens a focused UTF-8 xterm that appends every byte typed into it to a file, for checking
@@ -232,15 +284,24 @@ export async function startTypingRecorder(display: string): Promise<TypingRecord
   const windowId = await waitForWindow(display, `^${title}$`);
   await focusWindow(display, windowId);
   await waitUntil('recording file', async () => (await stat(file).catch(() => undefined)) !== undefined, 5000);
-  const size = async () => (await stat(file)).size;
+  const recorded = async () => (await readFile(file)).toString('utf8');
+  const markers = (text: string) => text.split(MARKER).length - 1;
+  const read = async () => (await recorded()).replaceAll(MARKER, '');
+  const settled = async () => {
+    const before = markers(await recorded());
+    await focusWindow(display, windowId);
+    await xdotool(display, 'key', 'ctrl+g');
+    await waitUntil('the typing recorder\'s marker', async () => markers(await recorded()) > before, 10_000);
+    return read();
+  };
   return {
     file,
     windowId,
-    read: async () => (await readFile(file)).toString('utf8'),
-    async waitForBytes(bytes, timeoutMs = 10_000, settleMs = 200) {
-      await waitUntil(`${bytes} typed bytes`, async () => (await size()) >= bytes, timeoutMs);
-      await sleep(settleMs);
-      return (await readFile(file)).toString('utf8');
+    read,
+    settled,
+    async waitForBytes(bytes, timeoutMs = 10_000, settle = true) {
+      await waitUntil(`${bytes} typed bytes`, async () => Buffer.byteLength(await read()) >= bytes, timeoutMs);
+      return settle ? settled() : read();
     },
     async stop() {
       await app.stop();

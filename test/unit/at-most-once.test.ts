@@ -28,8 +28,15 @@ describe('a desktop action runs at most once per tool call', () => {
     await expect(dying(call)).rejects.toThrow('worker lost the display');
 
     let clicks = 0;
-    const afterRestart = atMostOnce(async () => ({ toolUseId: 'toolu_1', isError: false, text: `click ${++clicks}` }), createToolCallJournal(directory));
+    let releases = 0;
+    const afterRestart = atMostOnce(
+      async () => ({ toolUseId: 'toolu_1', isError: false, text: `click ${++clicks}` }),
+      createToolCallJournal(directory),
+      async () => void releases++,
+    );
     expect(await afterRestart(call)).toEqual({ toolUseId: 'toolu_1', isError: true, text: INTERRUPTED_ACTION_TEXT });
     expect(clicks).toBe(0);
+    // Whatever the interrupted attempt held down is let go before the model hears about it.
+    expect(releases).toBe(1);
   });
 });

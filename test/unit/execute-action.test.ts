@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createComputerActivities } from '../../activities/input/computer-activity.js';
 import { executeComputerAction, ModelFixableActionError } from '../../activities/input/execute-action.js';
-import type { Clock, InputDevice, Point, ScreenCapture } from '../../activities/ports.js';
+import type { Clock, InputDevice, KeyboardTarget, Point, ScreenCapture } from '../../activities/ports.js';
 import type { ScreenGeometry } from '../../activities/screen/coordinates.js';
 
 /** 1920×1080 screen shown to the model as 1280×720: every image pixel is 1.5 screen pixels. */
 const geometry: ScreenGeometry = { logical: { width: 1920, height: 1080 }, image: { width: 1280, height: 720 } };
 
-function fakes(options: { failClick?: boolean; failScroll?: boolean } = {}) {
+function fakes(options: { failClick?: boolean; failScroll?: boolean; focus?: KeyboardTarget } = {}) {
   const events: string[] = [];
   let position: Point = { x: 0, y: 0 };
   const input: InputDevice = {
@@ -29,6 +29,8 @@ function fakes(options: { failClick?: boolean; failScroll?: boolean } = {}) {
     pressKey: async (key) => void events.push(`press ${key}`),
     releaseKey: async (key) => void events.push(`release ${key}`),
     typeText: async (text) => void events.push(`type ${JSON.stringify(text)}`),
+    keyboardTarget: async () => options.focus ?? 'window',
+    releaseAll: async () => void events.push('release all'),
   };
   const clock: Clock = { now: () => new Date(0), sleep: async (ms) => void events.push(`sleep ${ms}`) };
   const capture: ScreenCapture = {
@@ -186,10 +188,31 @@ describe('the computer activity', () => {
       activities.performComputerAction({ toolUseId: 't', input: { action: 'left_click' }, geometry, toolVersion: 'computer_20250124' }),
     ).rejects.toThrow(/display went away/);
   });
+
+  it('an input action cut short lets go of every key and button before the failure is reported', async () => {
+    const { deps, events } = fakes({ failClick: true });
+    const activities = createComputerActivities(deps);
+    const click = activities.performComputerAction({ toolUseId: 't', input: { action: 'left_click', text: 'shift' }, geometry, toolVersion: 'computer_20251124' });
+    await expect(click).rejects.toThrow(/display went away/);
+    expect(events).toEqual(['press Shift_L', 'release Shift_L', 'release all']);
+  });
+
+  it('typing with no window focused succeeds but says the text probably went nowhere', async () => {
+    const { deps, events } = fakes({ focus: 'nowhere' });
+    const result = await createComputerActivities(deps).performComputerAction({ toolUseId: 't', input: { action: 'type', text: 'hi' }, geometry, toolVersion: 'computer_20251124' });
+    expect(result).toMatchObject({ isError: false, text: expect.stringMatching(/^No window had the keyboard focus.*click the field first/) });
+    expect(events).toEqual(['type "hi"']);
+  });
+
+  it('typing into a focused window says nothing more', async () => {
+    const { deps } = fakes({ focus: 'window' });
+    const result = await createComputerActivities(deps).performComputerAction({ toolUseId: 't', input: { action: 'type', text: 'hi' }, geometry, toolVersion: 'computer_20251124' });
+    expect(result).toEqual({ toolUseId: 't', isError: false });
+  });
 });
 
 describe('the computer toolset (computer_toolset_20260801)', () => {
-  const member = (name: string, input: unknown, options: { failClick?: boolean } = {}) => {
+  const member = (name: string, input: unknown, options: { failClick?: boolean; focus?: KeyboardTarget } = {}) => {
     const { deps, events } = fakes(options);
     const activities = createComputerActivities(deps);
     return { events, result: activities.performComputerAction({ toolUseId: 'tu_9', input, geometry, toolVersion: 'computer_toolset_20260801', member: name }) };
@@ -205,6 +228,18 @@ describe('the computer toolset (computer_toolset_20260801)', () => {
     const { events, result } = member('key', { text: 'Down', repeat: 3 });
     expect(await result).toMatchObject({ isError: false, text: 'Pressed Down.' });
     expect(events.filter((event) => event === 'press Down')).toHaveLength(3);
+  });
+
+  it('type and key with no window focused add a line of their own after the toolset\'s acknowledgment', async () => {
+    expect(await member('type', { text: 'hi' }, { focus: 'nowhere' }).result).toMatchObject({
+      isError: false,
+      text: expect.stringMatching(/^Typed\.\nNo window had the keyboard focus, so the text probably went nowhere/),
+    });
+    expect(await member('key', { text: 'Return' }, { focus: 'nowhere' }).result).toMatchObject({
+      isError: false,
+      text: expect.stringMatching(/^Pressed Return\.\nNo window had the keyboard focus, so the keys probably went nowhere/),
+    });
+    expect(await member('type', { text: 'hi' }, { focus: 'unknown' }).result).toMatchObject({ isError: false, text: 'Typed.' });
   });
 
   it('cursor_position answers in screenshot pixels', async () => {

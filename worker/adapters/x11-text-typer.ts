@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { runX11Helper } from './x11-helper-process.js';
 
 /** Enters text into whatever window has the keyboard focus, exactly as given. */
 export interface TextTyper {
@@ -34,7 +31,12 @@ const ASCII_KEYSYM_NAMES = (
 const ASCII_BY_KEYSYM = new Map(ASCII_KEYSYM_NAMES.map((name, i) => [name, String.fromCharCode(33 + i)]));
 ASCII_BY_KEYSYM.set('space', ' ');
 
-const CHUNK_LIMIT = 2000;
+/**
+ * Characters per `xdotool type` call. Small, so a call ends within a second or so at any pace: a
+ * call still running when its worker dies ends at most this much typing, and one cut short by its
+ * timeout leaves little half-typed.
+ */
+const CHUNK_LIMIT = 50;
 /** Keycodes below this are left alone; keycode 8 has special meaning to some XKB setups. */
 const FIRST_BORROWABLE_KEYCODE = 9;
 
@@ -86,7 +88,9 @@ function keysymFor(char: string): string {
  * arrives as "à". Here the missing characters (accents, CJK, emoji, ASCII the layout lacks) are
  * bound in batches to keycodes no key uses, a lower- and upper-level symbol per keycode, before
  * xdotool starts; xdotool then finds them all in the keymap and types at full speed. A binding is
- * only changed once clients had time to read it, and all are cleared after a quiet period.
+ * only changed once clients had time to read it, and all are cleared after a quiet period. Text
+ * goes out 50 characters per xdotool call, and the helpers die with the worker, so a crashed
+ * worker cannot leave an orphan typing on into the person's windows.
  * Needs the `xdotool` and `xmodmap` programs (Debian: xdotool, x11-xserver-utils).
  */
 export function createX11TextTyper(options: X11TextTyperOptions = {}): TextTyper {
@@ -101,18 +105,7 @@ export function createX11TextTyper(options: X11TextTyperOptions = {}): TextTyper
   let queue: Promise<unknown> = Promise.resolve();
   let restoreTimer: NodeJS.Timeout | undefined;
 
-  const tool = async (file: string, args: string[], timeoutMs: number): Promise<string> => {
-    try {
-      const { stdout } = await run(file, args, { env, timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 });
-      return stdout;
-    } catch (error) {
-      const failure = error as NodeJS.ErrnoException & { stderr?: string };
-      if (failure.code === 'ENOENT') {
-        throw new Error(`${file} is not installed; typing on X11 needs it (Debian: apt install xdotool x11-xserver-utils)`);
-      }
-      throw new Error(`${file} failed on display ${env.DISPLAY ?? '(unset)'}: ${failure.stderr?.trim() || failure.message}`);
-    }
-  };
+  const tool = (file: string, args: string[], timeoutMs: number): Promise<string> => runX11Helper(file, args, { env, timeoutMs });
 
   const settle = async (): Promise<void> => {
     const wait = lastTypedAt + settleMs - Date.now();
