@@ -13,6 +13,8 @@ import { taskIsOpen } from './browser/task-status.js';
 import { atMostOnce } from './input/at-most-once.js';
 import { createComputerActivities } from './input/computer-activity.js';
 import { computerToolDeclaration } from './input/computer-declaration.js';
+import { createMcpActivities } from './mcp/mcp-activity.js';
+import type { McpConnectors } from './mcp/mcp-connectors.js';
 import { createModelActivities } from './model/decide-activity.js';
 import type { MessagesPort } from './model/messages-port.js';
 import { buildSystemPrompt } from './model/system-prompt.js';
@@ -22,6 +24,7 @@ import type { ScreenGeometry } from './screen/coordinates.js';
 import { imageLimitForModel } from './screen/image-limits.js';
 import { createScreenActivities } from './screen/screenshot-activity.js';
 import { createScreenLockActivities } from './screen-lock/lock-activities.js';
+import { createScheduledRunActivities } from './schedule/scheduled-run.js';
 import type { ContentStore } from './store/content-store.js';
 import { createToolCallJournal } from './store/tool-call-journal.js';
 
@@ -45,6 +48,8 @@ export interface DesktopActivityDeps {
   computerToolOverride?: ComputerDialect;
   /** The agent's own web browser (see activities/browser/); without one, browser calls answer that there is none. */
   browser?: BrowserHost;
+  /** The person's MCP servers (activities/mcp/); their tools follow the built-in ones. */
+  mcp?: McpConnectors;
 }
 
 /** One computer tool call, as the workflow hands it to the desktop. */
@@ -121,6 +126,7 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
       });
     },
     ...createBrowserActivities({ tabs: browserTabs, store: deps.store, journal }),
+    ...createMcpActivities({ connectors: deps.mcp, store: deps.store, journal }),
     ...createFileActivities({ roots: deps.roots, trashDir: deps.trashDir, journalDir: deps.journalDir, maxCharacters: TEXT_EDITOR_MAX_CHARACTERS }),
     ...createModelActivities({
       messages: deps.messages,
@@ -138,11 +144,15 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
         const textEditor = { ...textEditorTool, type: profile.textEditor };
         // A stable order keeps the cached prefix byte-identical: the computer, the browser (for models that take it), then the rest.
         const browser = profile.browser ? [browserTool] : [];
-        return { tools: [computer.tool, ...browser, textEditor, fileManagerTool, askUserTool], betas: computer.beta ? [computer.beta] : [] };
+        // MCP tools come last, sorted by name: the same array from turn to turn until a server's tools change.
+        const mcp = deps.mcp?.declarations() ?? [];
+        return { tools: [computer.tool, ...browser, textEditor, fileManagerTool, askUserTool, ...mcp], betas: computer.beta ? [computer.beta] : [] };
       },
+      policyFor: (call) => deps.mcp?.policyFor(call),
       computerToolOverride: deps.computerToolOverride,
     }),
     ...createScreenLockActivities({ client: deps.client }),
+    ...createScheduledRunActivities({ client: deps.client }),
   };
 }
 

@@ -1,7 +1,11 @@
 import { loadConfig } from '../common/config.js';
-import { createLogger } from '../common/logger.js';
+import path from 'node:path';
+import { secureDataFolder } from '../common/data-folder.js';
+import { createProcessLogger } from '../common/logger.js';
 import { createDesktopWorker } from './desktop-worker.js';
 import { resolveDesktopId } from './desktop-id.js';
+import { runningTasksOf, startRetentionSweeper } from './retention-sweeper.js';
+import { installTemporalRuntime } from './temporal-logging.js';
 import { connectClient, connectWorker } from './temporal-connection.js';
 
 /**
@@ -10,12 +14,17 @@ import { connectClient, connectWorker } from './temporal-connection.js';
  * running activities get the grace time to finish, then the process exits.
  */
 async function main(): Promise<void> {
-  const logger = createLogger('worker');
   const config = loadConfig();
+  await secureDataFolder(config.home, { skip: config.roots });
+  // JSON to its own rotating file (one writer per file); short lines on stderr, which
+  // `opendispatch start` shows in its terminal.
+  const logger = createProcessLogger({ component: 'worker', logFile: path.join(config.paths.logs, 'worker.log') });
+  installTemporalRuntime(logger);
   const desktopId = await resolveDesktopId({ configured: config.desktopId, home: config.home });
   const connection = await connectWorker(config.temporal);
   const client = await connectClient(config.temporal);
-  const { worker, keepAwake } = await createDesktopWorker({ config, desktopId, connection, client, logger });
+  const { worker, keepAwake, browser, mcp } = await createDesktopWorker({ config, desktopId, connection, client, logger });
+  const retention = startRetentionSweeper({ config, runningTaskIds: runningTasksOf(client, desktopId), logger });
 
   // Ctrl+C in a terminal reaches this process and its supervisor alike; shut down once.
   let shuttingDown = false;
@@ -30,7 +39,11 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    retention.stop();
     keepAwake.stop();
+    // After the worker has stopped, so no browser call is still running in it.
+    await browser.close();
+    await mcp.close();
     await connection.close();
     await client.connection.close();
   }

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { loadConfig, type DispatchConfig } from '../../common/config.js';
 import { connectClient } from '../../worker/temporal-connection.js';
 import { startFakeMessagesApi, type FakeMessagesApi } from './fake-messages-api.js';
-import { startTestTemporal, type TestTemporal } from './temporal-server.js';
+import { freePort, startTestTemporal, type TestTemporal } from './temporal-server.js';
 import { startXDisplay } from './x-display.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,7 +49,9 @@ export interface DesktopStack {
   stop(): Promise<void>;
 }
 
-export async function startDesktopStack(options: { width?: number; height?: number; model?: string; dynamicConfig?: string[] } = {}): Promise<DesktopStack> {
+export async function startDesktopStack(
+  options: { width?: number; height?: number; model?: string; dynamicConfig?: string[]; /** More DISPATCH_* settings for the worker. */ env?: NodeJS.ProcessEnv } = {},
+): Promise<DesktopStack> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-stack-'));
   const roots = [path.join(home, 'granted')];
   await mkdir(roots[0]!, { recursive: true });
@@ -68,8 +70,11 @@ export async function startDesktopStack(options: { width?: number; height?: numb
     DISPATCH_MODEL: options.model ?? 'claude-sonnet-4-6',
     DISPATCH_TEMPORAL_PORT: String(temporal.port),
     DISPATCH_TEMPORAL_UI_PORT: String(temporal.uiPort),
+    // A gateway started on this env gets a setup listener of its own, not the shared default 8786.
+    DISPATCH_SETUP_PORT: String(await freePort()),
     ANTHROPIC_API_KEY: 'sk-ant-test-key',
     ANTHROPIC_BASE_URL: model.baseURL,
+    ...options.env,
   };
   const config = loadConfig(env);
   const client = await connectClient(config.temporal);

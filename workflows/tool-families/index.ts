@@ -3,12 +3,13 @@ import { askUserFamily } from './ask-user.js';
 import { browserFamily } from './browser.js';
 import { computerFamily } from './computer.js';
 import { filesFamily } from './files.js';
+import { mcpFamily } from './mcp.js';
 import type { ToolFamily } from './tool-family.js';
 
 export type { ToolFamily, ToolRunContext } from './tool-family.js';
 
 /** Every family the agent loop routes calls to. A new family is one module and one line here. */
-export const TOOL_FAMILIES: readonly ToolFamily[] = [computerFamily, browserFamily, filesFamily, askUserFamily];
+export const TOOL_FAMILIES: readonly ToolFamily[] = [computerFamily, browserFamily, filesFamily, askUserFamily, mcpFamily];
 
 /** The family that answers a call, or undefined for a tool nobody offered. */
 export function familyFor(call: ToolCall): ToolFamily | undefined {
