@@ -60,6 +60,10 @@ export interface TaskInput {
   maxSteps?: number;
   /** The task ends with reason `timed_out` this long after it was submitted (DISPATCH_TASK_TIMEOUT). */
   timeoutSeconds?: number;
+  /** The schedule that started the task, if one did. */
+  scheduleId?: string;
+  /** At most this many tasks work on the desktop at once (DISPATCH_MAX_PARALLEL); absent: no limit. */
+  maxParallel?: number;
   /** Hide what `type` steps typed from the task's timeline (DISPATCH_REDACT_TYPING). */
   redactTyping?: boolean;
   /** Tools and members that wait for the person's approval before each call (DISPATCH_APPROVE), e.g. `type`. */
@@ -147,9 +151,20 @@ export interface ToolResultRecord {
   imageMediaType?: 'image/png' | 'image/jpeg' | 'image/webp';
   /**
    * Other content blocks a toolset's result carries, sent as they are after the text and image
-   * (the browser toolset's small `browser_state` block). Never images or large data.
+   * (the browser toolset's small `browser_state` block). Never inline images or large data: an
+   * MCP result's further images travel here as image references into the content store.
    */
   blocks?: Array<Record<string, unknown>>;
+}
+
+/**
+ * What the model hears about a side effect whose earlier attempt died before it reported back:
+ * it is never repeated blindly, and whether it took effect is unknown. `subject` names what was
+ * cut short ("This action", "This file operation"); each tool family goes on with what to look at
+ * before going on, so the wording stays true for each.
+ */
+export function interruptedBeforeReport(subject: string): string {
+  return `${subject} was interrupted before it reported back, so it may or may not have happened`;
 }
 
 /**
@@ -197,7 +212,8 @@ export interface StepRecord {
 
 /** Why a task ended. `completed` is the only success. */
 /** `declined`: the model refused the task (stop_reason `refusal`). */
-export type TaskEndReason = 'completed' | 'max_steps' | 'cancelled' | 'needs_user' | 'declined' | 'timed_out';
+/** `skipped`: a scheduled run another run of its schedule already covered. */
+export type TaskEndReason = 'completed' | 'max_steps' | 'cancelled' | 'needs_user' | 'declined' | 'timed_out' | 'skipped';
 
 /** The workflow's result: a finished task is a result with a reason, never a crash. */
 export interface TaskResult {
@@ -225,6 +241,8 @@ export interface TaskMemo {
   retryOf?: string;
   /** The model the task runs with, as started; a retry keeps it. Absent on tasks started before it was recorded. */
   model?: string;
+  /** The schedule that started this task, if one did. */
+  scheduleId?: string;
   /** The newest progress; absent until the workflow first runs. `recentSteps` holds the last few. */
   progress?: TaskStatus;
 }
@@ -271,10 +289,17 @@ export interface ScreenClaim {
    * needs no screen (files, the browser) never queues behind a task that drives it.
    */
   onlyIfFree?: boolean;
+  /**
+   * A request for one of the desktop's task slots, not the screen: at most `max` tasks work on a
+   * desktop at once (DISPATCH_MAX_PARALLEL); the rest wait in submission order.
+   */
+  slot?: { max: number };
 }
 
 /** Signal from the screen lock: the run that made `claim` now holds the desktop's screen and input. */
 export const screenGrantedSignal = defineSignal<[{ claim: string }]>('screenGranted');
+/** Signal from the screen lock: the run that made `claim` now holds one of the desktop's task slots. */
+export const slotGrantedSignal = defineSignal<[{ claim: string }]>('slotGranted');
 /** Signal from the screen lock: an `onlyIfFree` request found the screen taken, by `holder` (a task id). */
 export const screenBusySignal = defineSignal<[{ claim: string; holder: string | null }]>('screenBusy');
 /** Signal from the screen lock: the task's 1-based place in line changed. */

@@ -13,13 +13,25 @@ export interface StartTaskOptions {
 }
 
 /** The desktop's limits and approval policy, fixed in the task's input when it starts. */
-function taskPolicy(config: Readonly<DispatchConfig>): Pick<TaskInput, 'timeoutSeconds' | 'approve' | 'askTimeoutSeconds' | 'approvalTimeoutSeconds' | 'redactTyping'> {
+function taskPolicy(config: Readonly<DispatchConfig>): Pick<TaskInput, 'timeoutSeconds' | 'approve' | 'askTimeoutSeconds' | 'approvalTimeoutSeconds' | 'redactTyping' | 'maxParallel'> {
   return {
     timeoutSeconds: config.taskTimeoutSeconds,
     askTimeoutSeconds: config.askTimeoutSeconds,
     approvalTimeoutSeconds: config.approvalTimeoutSeconds,
     ...(config.approve.length > 0 ? { approve: [...config.approve] } : {}),
     ...(config.redactTyping ? { redactTyping: true } : {}),
+    maxParallel: config.maxParallel,
+  };
+}
+
+/** A task's input: what was asked, where, with which model, under the desktop's limits and policy. */
+export function taskInputFor(config: Readonly<DispatchConfig>, options: Pick<StartTaskOptions, 'prompt' | 'desktopId' | 'model' | 'maxSteps'>): TaskInput {
+  return {
+    prompt: options.prompt,
+    desktopId: options.desktopId,
+    model: options.model ?? config.model,
+    maxSteps: options.maxSteps ?? config.maxSteps,
+    ...taskPolicy(config),
   };
 }
 
@@ -31,13 +43,7 @@ function taskPolicy(config: Readonly<DispatchConfig>): Pick<TaskInput, 'timeoutS
  */
 export async function startTask(client: Client, config: Readonly<DispatchConfig>, options: StartTaskOptions): Promise<string> {
   const taskId = `task-${randomUUID()}`;
-  const input: TaskInput = {
-    prompt: options.prompt,
-    desktopId: options.desktopId,
-    model: options.model ?? config.model,
-    maxSteps: options.maxSteps ?? config.maxSteps,
-    ...taskPolicy(config),
-  };
+  const input = taskInputFor(config, options);
   const memo: TaskMemo = { prompt: options.prompt, desktopId: options.desktopId, model: input.model, ...(options.retryOf ? { retryOf: options.retryOf } : {}) };
   await client.workflow.start(WorkflowType.agentTask, {
     workflowId: taskId,

@@ -25,6 +25,7 @@ import {
   screenBusySignal,
   screenGrantedSignal,
   screenLockWorkflowId,
+  slotGrantedSignal,
   taskStatusQuery,
   type ScreenGeometry,
   type StepRecord,
@@ -52,6 +53,8 @@ const SCREEN_BUSY_NOTE =
   'You can work with files and the browser meanwhile. A computer action waits until the screen is free; make the first one a screenshot.)';
 /** Workflow change: a reply cut off at max_tokens continues, and a refusal ends the task as declined. */
 const STOP_REASONS = 'stop-reasons';
+/** Workflow change: a task waits for one of the desktop's task slots (DISPATCH_MAX_PARALLEL) before it starts. */
+const DESKTOP_SLOTS = 'desktop-slots';
 /** Workflow change: a task ends with reason `timed_out` once its time limit has passed. */
 const TASK_TIMEOUT = 'task-timeout';
 /** Sent when the model's reply was cut off at the length limit without a tool call. */
@@ -76,6 +79,12 @@ const { takeScreenshot, measureScreen, requestScreen } = proxyLocalActivities<De
 // The model decision is a regular activity: while it runs (for seconds or minutes) the workflow
 // task is closed, so the workflow answers queries, publishes progress and reacts to cancellation
 // at once. Heartbeats tell a dead worker from a slow model; the decision is then asked again.
+// A scheduled run checks, once, whether an earlier run already covered it.
+const { checkScheduledRun } = proxyActivities<DesktopActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
 const { decideNextStep } = proxyActivities<DesktopActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '15 seconds',
@@ -146,6 +155,10 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   setHandler(screenGrantedSignal, (grant) => {
     if (grant?.claim === claim) holdsScreen = true;
   });
+  let hasSlot = false;
+  setHandler(slotGrantedSignal, (grant) => {
+    if (grant?.claim === claim) hasSlot = true;
+  });
   setHandler(screenBusySignal, (busy) => {
     if (busy?.claim === claim) screenBusy = { holder: busy.holder };
   });
@@ -180,6 +193,14 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     geometry = shot.geometry;
     lastScreenshotRef = shot.imageRef;
     return shot;
+  }
+
+  /** Waits for one of the desktop's task slots; the lock hands them out in the order tasks were given. */
+  async function takeSlot(max: number): Promise<void> {
+    requestedScreen = true;
+    const request = { desktopId: input.desktopId, taskId, claim, submittedAt: workflowInfo().startTime.toISOString(), slot: { max } };
+    do await requestScreen(request);
+    while (!(await condition(() => hasSlot, ASK_FOR_SCREEN_AGAIN_EVERY)));
   }
 
   /** Joins the desktop's line for the screen and waits for it. */
@@ -334,6 +355,14 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
 
   /** The task itself: take the screen if it is free, then decide and act until the model is done. */
   async function runTask(): Promise<TaskResult> {
+    if (input.scheduleId && !carried && !followUp) {
+      const check = await checkScheduledRun({ taskId, scheduleId: input.scheduleId });
+      if (check.superseded) return finish('skipped', `Skipped: this run was due ${check.dueAt ?? 'earlier'}, and the run before it already did the work after that time.`);
+    }
+    if (input.maxParallel !== undefined && patched(DESKTOP_SLOTS)) {
+      show('Waiting for the desktop');
+      await takeSlot(input.maxParallel);
+    }
     if (!holdsScreen) {
       show('Waiting for the desktop');
       // Tasks started before screen-on-demand wait for the screen before they begin.

@@ -1,5 +1,6 @@
 import { condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DesktopActivities } from '../activities/index.js';
+import { TaskSlots, type TaskSlotsState } from './task-slots.js';
 import {
   acquireScreenSignal,
   queuePositionSignal,
@@ -7,12 +8,15 @@ import {
   screenBusySignal,
   screenGrantedSignal,
   screenLockStateQuery,
+  slotGrantedSignal,
   type ScreenClaim,
 } from '../common/contract.js';
 
 export interface ScreenLockState {
   holder: ScreenClaim | null;
   waiting: ScreenClaim[];
+  /** The desktop's task slots (DISPATCH_MAX_PARALLEL); absent in a lock started before slots. */
+  slots?: TaskSlotsState;
 }
 
 const { isTaskOpen } = proxyActivities<DesktopActivities>({
@@ -42,11 +46,17 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
   const waiting: ScreenClaim[] = [...(initial?.waiting ?? [])];
   let regrant = false;
   let changed = true;
+  const slots = new TaskSlots(initial?.slots);
 
   /** `onlyIfFree` requests that found the screen taken, to be answered from the main loop. */
   const busyReplies: ScreenClaim[] = [];
 
   setHandler(acquireScreenSignal, (request) => {
+    if (request.slot) {
+      slots.request(request, request.slot.max);
+      changed = true;
+      return;
+    }
     const queued = waiting.find((entry) => entry.taskId === request.taskId);
     const takenByOther = (holder !== null && holder.taskId !== request.taskId) || waiting.some((entry) => entry.taskId !== request.taskId);
     if (request.onlyIfFree && takenByOther && !queued) {
@@ -68,6 +78,7 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
     changed = true;
   });
   setHandler(releaseScreenSignal, ({ taskId }) => {
+    slots.release(taskId);
     if (holder?.taskId === taskId) holder = null;
     const index = waiting.findIndex((entry) => entry.taskId === taskId);
     if (index >= 0) waiting.splice(index, 1);
@@ -113,13 +124,19 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
         if (position === 0) continue;
         if (!(await tell(entry.taskId, (handle) => handle.signal(queuePositionSignal, position)))) dropWaiting(entry.taskId);
       }
+      for (const granted of slots.grants()) {
+        if (!(await tell(granted.taskId, (handle) => handle.signal(slotGrantedSignal, { claim: granted.claim })))) slots.release(granted.taskId);
+      }
+      for (const { taskId, position } of slots.positions()) {
+        if (!(await tell(taskId, (handle) => handle.signal(queuePositionSignal, position)))) slots.release(taskId);
+      }
       continue;
     }
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof screenLock>({ holder, waiting });
+      await continueAsNew<typeof screenLock>({ holder, waiting, slots: slots.state() });
     }
 
-    const idle = holder === null && waiting.length === 0;
+    const idle = holder === null && waiting.length === 0 && slots.isIdle();
     const signalled = await condition(() => changed, idle ? IDLE_LIFETIME : HOLDER_CHECK_INTERVAL);
     if (signalled) continue;
     if (idle) return;
@@ -128,6 +145,13 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
       log.warn('the task holding the screen has ended without releasing it', { taskId: checked.taskId });
       holder = null;
       changed = true;
+    }
+    for (const taskId of slots.holderIds()) {
+      if (!(await isTaskOpen({ taskId }))) {
+        log.warn('a task holding a slot has ended without releasing it', { taskId });
+        slots.release(taskId);
+        changed = true;
+      }
     }
   }
 }

@@ -14,7 +14,7 @@ export function createScreenLockActivities(deps: { client: Client }) {
       taskQueue: desktopTaskQueue(input.desktopId),
       args: [],
       signal: acquireScreenSignal,
-      signalArgs: [{ taskId: input.taskId, claim: input.claim, submittedAt: input.submittedAt, ...(input.onlyIfFree ? { onlyIfFree: true } : {}) }],
+      signalArgs: [{ taskId: input.taskId, claim: input.claim, submittedAt: input.submittedAt, ...(input.onlyIfFree ? { onlyIfFree: true } : {}), ...(input.slot ? { slot: input.slot } : {}) }],
       staticSummary: `Screen and input of desktop ${input.desktopId}, one task at a time`,
     });
   }
