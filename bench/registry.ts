@@ -1,4 +1,5 @@
 import type { Benchmark } from './bench-types.js';
+import { pushLatencyBenchmark } from './push-latency.js';
 import { screenshotBenchmark } from './screenshot.js';
 import { statusLatencyBenchmark } from './status-latency.js';
 import { stepOverheadBenchmark } from './step-overhead.js';
@@ -26,5 +27,6 @@ export const benchmarks: readonly Benchmark[] = [
   screenshotBenchmark,
   stepOverheadBenchmark,
   statusLatencyBenchmark,
+  pushLatencyBenchmark,
   typingBenchmark,
 ];

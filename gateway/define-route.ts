@@ -6,8 +6,8 @@ import { parseInput } from './http-error.js';
 export type ResponseShape = ZodType | 'image/png' | 'image/webp' | 'text/html' | 'text/css' | 'redirect';
 
 /** One operation of the gateway, as it is both served and documented. */
-export interface RouteSpec<Body = unknown, Params = unknown> {
-  method: 'get' | 'post';
+export interface RouteSpec<Body = unknown, Params = unknown, Query = unknown> {
+  method: 'get' | 'post' | 'delete';
   /** Express path relative to where the router is mounted, e.g. `/tasks/:id`. */
   path: string;
   summary: string;
@@ -21,18 +21,21 @@ export interface RouteSpec<Body = unknown, Params = unknown> {
   /** The body's media type: JSON, unless it is the setup page's HTML form. */
   bodyType?: 'form';
   params?: ZodType<Params>;
+  /** The query string's parameters (strings, as Express parses them); a mismatch is a 422. */
+  query?: ZodType<Query>;
   responses: Record<number, ResponseShape>;
   /** Middleware that runs before validation: loopback guards, form parsers, CSRF and rate checks. */
   before?: RequestHandler[];
 }
 
-/** The validated input a handler receives; it never sees unchecked `req.body` or `req.params`. */
-export interface RouteInput<Body, Params> {
+/** The validated input a handler receives; it never sees unchecked `req.body`, `req.params` or `req.query`. */
+export interface RouteInput<Body, Params, Query = undefined> {
   body: Body;
   params: Params;
+  query: Query;
 }
 
-export type RouteHandler<Body, Params> = (input: RouteInput<Body, Params>, req: Request, res: Response) => unknown;
+export type RouteHandler<Body, Params, Query = undefined> = (input: RouteInput<Body, Params, Query>, req: Request, res: Response) => unknown;
 
 /** Specs by the Express route object they were registered as; read back by walking the app. */
 const declared = new WeakMap<object, RouteSpec>();
@@ -40,18 +43,19 @@ const declared = new WeakMap<object, RouteSpec>();
 /**
  * Registers one route and records its spec, so the route and its documentation are one
  * statement and cannot drift: the handler runs only after `before` and after the path parameters
- * and body pass the very schemas the OpenAPI document is generated from (404 for parameters that
- * name nothing, then 422 for a bad body, as `parseInput` answers).
+ * query and body pass the very schemas the OpenAPI document is generated from (404 for parameters
+ * that name nothing, then 422 for a bad query or body, as `parseInput` answers).
  */
-export function defineRoute<Body = undefined, Params = undefined>(
+export function defineRoute<Body = undefined, Params = undefined, Query = undefined>(
   router: Pick<Router, 'route'> | Express,
-  spec: RouteSpec<Body, Params>,
-  handler: RouteHandler<Body, Params>,
+  spec: RouteSpec<Body, Params, Query>,
+  handler: RouteHandler<Body, Params, Query>,
 ): void {
   const run: RequestHandler = (req, res) => {
     const params = (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Params;
+    const query = (spec.query ? parseInput(spec.query, { ...req.query }, 'query') : undefined) as Query;
     const body = (spec.body ? parseInput(spec.body, req.body) : undefined) as Body;
-    return handler({ body, params }, req, res);
+    return handler({ body, params, query }, req, res);
   };
   const route: IRoute = router.route(spec.path);
   route[spec.method](...(spec.before ?? []), run);

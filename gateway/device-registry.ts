@@ -35,6 +35,8 @@ export interface DeviceRegistryOptions {
   /** How often at most a device's last-seen time is written to disk. */
   lastSeenWriteIntervalMs?: number;
   logger?: Logger;
+  /** Called after a device is revoked, for what else it owned (its push subscriptions). */
+  onRevoke?: (id: string) => void | Promise<void>;
 }
 
 export const DEVICE_ID_PATTERN = /^dev_[A-Za-z0-9_-]{16}$/;
@@ -171,6 +173,7 @@ export async function createDeviceRegistry(options: DeviceRegistryOptions): Prom
       if (!devices.delete(id)) return false;
       lastSeenWritten.delete(id);
       await save();
+      await Promise.resolve(options.onRevoke?.(id)).catch((error: unknown) => logger.warn('could not forget what a revoked phone owned', { error: String(error) }));
       return true;
     },
 

@@ -1,4 +1,5 @@
 import type {
+  CancelledTask,
   CreatedTask,
   CreateTaskRequest,
   Desktop,
@@ -6,8 +7,10 @@ import type {
   PairRequest,
   PairResponse,
   TaskDetail,
-  TaskSummary,
+  TaskList,
 } from '../../common/api-schemas.js';
+import type { MessageAccepted } from '../../common/conversation-schemas.js';
+import type { PushSubscriptionJson } from '../../common/push-schemas.js';
 
 /** Why a gateway call did not return what was asked for, in words a person can be shown. */
 export class ApiFailure extends Error {
@@ -27,16 +30,28 @@ export class ApiFailure extends Error {
 
 export interface ApiClient {
   pair(request: PairRequest): Promise<PairResponse>;
-  listTasks(): Promise<TaskSummary[]>;
+  /** A page of tasks, newest first: the first without a cursor, older ones with the previous page's `nextCursor`. */
+  listTasks(cursor?: string): Promise<TaskList>;
   getTask(id: string): Promise<TaskDetail>;
   createTask(request: CreateTaskRequest): Promise<CreatedTask>;
-  cancelTask(id: string): Promise<TaskDetail>;
+  /** The task after the cancel request; `note` says when it waits for the desktop to come back. */
+  cancelTask(id: string): Promise<CancelledTask>;
   retryTask(id: string): Promise<CreatedTask>;
   listDesktops(): Promise<Desktop[]>;
   /** The models a task can pick, newest first, with the desktop's default marked. */
   listModels(): Promise<ModelList>;
   /** Loads a step's screenshot (a gateway path from `TaskStep.screenshotUrl`) as an image blob. */
   screenshot(path: string): Promise<Blob>;
+  /** Answers the question the task is waiting on. */
+  answerTask(id: string, text: string): Promise<void>;
+  /** Approves or declines the action the task is waiting on; `always` approves that tool for the rest of the task. */
+  decideApproval(id: string, approve: boolean, always?: boolean): Promise<void>;
+  /** A follow-up: a running task reads it next; a finished one continues with it. */
+  sendMessage(id: string, text: string): Promise<MessageAccepted>;
+  /** The desktop's VAPID public key, for `pushManager.subscribe`. */
+  pushPublicKey(): Promise<string>;
+  subscribePush(subscription: PushSubscriptionJson): Promise<void>;
+  unsubscribePush(endpoint: string): Promise<void>;
 }
 
 export interface ApiOptions {
@@ -59,7 +74,7 @@ export function createApi(options: ApiOptions): ApiClient {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function send(method: 'GET' | 'POST', path: string, body?: unknown, authenticated = true): Promise<Response> {
+  async function send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, authenticated = true): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (authenticated) {
@@ -90,7 +105,7 @@ export function createApi(options: ApiOptions): ApiClient {
     throw failure;
   }
 
-  async function json<T>(method: 'GET' | 'POST', path: string, body?: unknown, authenticated = true): Promise<T> {
+  async function json<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, authenticated = true): Promise<T> {
     const response = await send(method, path, body, authenticated);
     try {
       return (await response.json()) as T;
@@ -103,10 +118,10 @@ export function createApi(options: ApiOptions): ApiClient {
 
   return {
     pair: (request) => json<PairResponse>('POST', '/api/pair', request, false),
-    listTasks: async () => (await json<{ tasks: TaskSummary[] }>('GET', '/api/tasks')).tasks,
+    listTasks: (cursor) => json<TaskList>('GET', cursor === undefined ? '/api/tasks' : `/api/tasks?cursor=${encodeURIComponent(cursor)}`),
     getTask: (id) => json<TaskDetail>('GET', taskPath(id)),
     createTask: (request) => json<CreatedTask>('POST', '/api/tasks', request),
-    cancelTask: (id) => json<TaskDetail>('POST', `${taskPath(id)}/cancel`),
+    cancelTask: (id) => json<CancelledTask>('POST', `${taskPath(id)}/cancel`),
     retryTask: (id) => json<CreatedTask>('POST', `${taskPath(id)}/retry`),
     listDesktops: async () => (await json<{ desktops: Desktop[] }>('GET', '/api/desktops')).desktops,
     listModels: () => json<ModelList>('GET', '/api/models'),
@@ -114,6 +129,12 @@ export function createApi(options: ApiOptions): ApiClient {
       if (!isGatewayPath(path)) throw new ApiFailure(0, 'bad_url', 'This screenshot link does not point at your desktop.');
       return (await send('GET', path)).blob();
     },
+    answerTask: async (id, text) => void (await send('POST', `${taskPath(id)}/answer`, { text })),
+    decideApproval: async (id, approve, always) => void (await send('POST', `${taskPath(id)}/approval`, always ? { approve, always } : { approve })),
+    sendMessage: (id, text) => json<MessageAccepted>('POST', `${taskPath(id)}/messages`, { text }),
+    pushPublicKey: async () => (await json<{ publicKey: string }>('GET', '/api/push/vapid-public-key')).publicKey,
+    subscribePush: async (subscription) => void (await send('POST', '/api/push/subscriptions', subscription)),
+    unsubscribePush: async (endpoint) => void (await send('DELETE', '/api/push/subscriptions', { endpoint })),
   };
 }
 

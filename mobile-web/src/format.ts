@@ -4,6 +4,8 @@ const LABELS: Record<ApiTaskStatus, string> = {
   queued: 'Queued',
   running: 'Running',
   waiting: 'Waiting',
+  needs_input: 'Needs your answer',
+  needs_approval: 'Needs your approval',
   succeeded: 'Succeeded',
   failed: 'Failed',
   cancelled: 'Cancelled',

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { App } from './components/app.js';
 import './styles.css';
+import './conversation.css';
 
 render(<App />, document.getElementById('app') as HTMLElement);
 

@@ -8,15 +8,22 @@ export interface GatewayData {
   details: Readonly<Record<string, TaskDetail>>;
   /** null until the first desktop list arrives. */
   desktops: Desktop[] | null;
+  /** Reads the page after the last one loaded; absent when the oldest task is in `tasks`. */
+  nextCursor?: string;
+  /** Older pages were loaded with "Older tasks", so a re-fetched first page must not drop them. */
+  olderLoaded: boolean;
 }
 
 export type GatewayAction =
-  | { type: 'tasks'; tasks: TaskSummary[] }
+  /** The first page, fetched on (re)connect. */
+  | { type: 'tasks'; tasks: TaskSummary[]; nextCursor?: string }
+  /** The next, older page, appended. */
+  | { type: 'olderTasks'; tasks: TaskSummary[]; nextCursor?: string }
   | { type: 'task'; task: TaskDetail }
   | { type: 'desktops'; desktops: Desktop[] }
   | { type: 'desktop'; desktop: Desktop };
 
-export const emptyGatewayData: GatewayData = { tasks: [], tasksLoaded: false, details: {}, desktops: null };
+export const emptyGatewayData: GatewayData = { tasks: [], tasksLoaded: false, details: {}, desktops: null, olderLoaded: false };
 
 const FINISHED: ReadonlySet<ApiTaskStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -37,11 +44,21 @@ export function reduceGateway(state: GatewayData, action: GatewayAction): Gatewa
         const known = state.details[task.id];
         return known && isStale(known, task) ? summaryOf(known) : task;
       });
-      return { ...state, tasks, tasksLoaded: true };
+      if (!state.olderLoaded) return { ...state, tasks, tasksLoaded: true, nextCursor: action.nextCursor };
+      // Keep the older pages already shown; the first page's order comes first.
+      const fresh = new Set(tasks.map((task) => task.id));
+      return { ...state, tasks: [...tasks, ...state.tasks.filter((task) => !fresh.has(task.id))], tasksLoaded: true };
+    }
+    case 'olderTasks': {
+      // A task shown already (pushed, or a later run of a continued task) keeps its place.
+      const known = new Set(state.tasks.map((task) => task.id));
+      const older = action.tasks.filter((task) => !known.has(task.id));
+      return { ...state, tasks: [...state.tasks, ...older], nextCursor: action.nextCursor, olderLoaded: true };
     }
     case 'task': {
       const known = state.details[action.task.id];
-      if (known && (isStale(known, action.task) || lastStepAt(action.task) < lastStepAt(known))) return state;
+      const newerRun = known !== undefined && action.task.createdAt > known.createdAt;
+      if (known && !newerRun && (isStale(known, action.task) || lastStepAt(action.task) < lastStepAt(known))) return state;
       return { ...state, details: { ...state.details, [action.task.id]: action.task }, tasks: upsert(state.tasks, summaryOf(action.task)) };
     }
     case 'desktops':
@@ -56,8 +73,9 @@ export function reduceGateway(state: GatewayData, action: GatewayAction): Gatewa
   }
 }
 
+/** A finished task only becomes unfinished again as a newer run (a follow-up continued it). */
 function isStale(known: TaskSummary, incoming: TaskSummary): boolean {
-  return isFinished(known.status) && !isFinished(incoming.status);
+  return isFinished(known.status) && !isFinished(incoming.status) && incoming.createdAt <= known.createdAt;
 }
 
 function lastStepAt(task: TaskDetail): string {

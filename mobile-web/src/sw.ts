@@ -4,6 +4,10 @@
  * cached at install and served cache-first, so the app opens with no network and then talks to
  * the gateway as usual. Nothing under /api/ is ever cached or even intercepted: task data and
  * screenshots are private and must be fresh.
+ *
+ * Notifications: a Web Push from the desktop (end-to-end encrypted; its body is the JSON the
+ * gateway's notification-text.ts makes) is shown at once, one per task (its tag), and a tap on it
+ * opens that task: in the app's window if one is open, else in a new one.
  */
 /** Replaced at build time by build/service-worker.ts. */
 declare const SHELL_FILES: string[];
@@ -52,5 +56,69 @@ sw.addEventListener('fetch', (event) => {
   }
   if (SHELL_FILES.includes(url.pathname)) {
     event.respondWith(caches.match(url.pathname, { cacheName: CACHE }).then((hit) => hit ?? fetch(request)));
+  }
+});
+
+/** The push body the gateway sends; anything else is shown as a plain "open the app" notification. */
+interface TaskPush {
+  taskId: string;
+  status: string;
+  title: string;
+  body: string;
+  url: string;
+}
+
+function readPush(event: PushEvent): TaskPush | undefined {
+  try {
+    const data = event.data?.json() as Partial<Record<keyof TaskPush, unknown>> | undefined;
+    if (!data) return undefined;
+    const { taskId, status, title, body, url } = data;
+    const strings = [taskId, status, title, body, url].every((value) => typeof value === 'string');
+    // Only a same-origin path is opened: a push names a page of this app, never another site.
+    if (!strings || !(url as string).startsWith('/') || (url as string).startsWith('//')) return undefined;
+    return data as TaskPush;
+  } catch {
+    return undefined;
+  }
+}
+
+sw.addEventListener('push', (event) => {
+  const push = readPush(event);
+  const needsYou = push?.status === 'needs_input' || push?.status === 'needs_approval';
+  const options: NotificationOptions & { renotify?: boolean } = {
+    body: push?.body ?? 'Open OpenDispatch to see what changed.',
+    tag: push ? `task-${push.taskId}` : 'opendispatch',
+    renotify: true,
+    requireInteraction: needsYou,
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    data: { url: push?.url ?? '/', taskId: push?.taskId },
+  };
+  event.waitUntil(sw.registration.showNotification(push?.title ?? 'OpenDispatch', options));
+});
+
+/** Opens `url` in the app: an open window is sent there (and focused), else a new window opens. */
+async function openInApp(url: string): Promise<void> {
+  const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const target = new URL(url, sw.location.origin);
+  const open = windows.find((client) => new URL(client.url).origin === sw.location.origin);
+  if (open) {
+    // The app routes itself (no reload), so the card is ready for its one tap.
+    open.postMessage({ type: 'open-task', url: target.pathname + target.search });
+    await open.focus().catch(() => undefined);
+    return;
+  }
+  await sw.clients.openWindow(target.href);
+}
+
+sw.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const data = event.notification.data as { url?: unknown } | null;
+  const url = typeof data?.url === 'string' && data.url.startsWith('/') && !data.url.startsWith('//') ? data.url : '/';
+  const opening = openInApp(url);
+  try {
+    event.waitUntil(opening);
+  } catch {
+    // An event dispatched by a test harness is not trusted and refuses waitUntil; the work still runs.
   }
 });

@@ -9,6 +9,8 @@ export interface Gateway {
   connection: ConnectionState;
   /** Goes up by one on every (re)connect; screens showing one task re-fetch it when it changes. */
   generation: number;
+  /** Appends the next, older page of tasks; rejects with an ApiFailure when it cannot. */
+  loadOlder: () => Promise<void>;
 }
 
 /**
@@ -23,7 +25,7 @@ export function useGateway(api: ApiClient, token: string, onUnauthorized: () => 
 
   const catchUp = useCallback(() => {
     // Failures leave the last known picture in place; the connection indicator says why.
-    api.listTasks().then((tasks) => dispatch({ type: 'tasks', tasks }), () => undefined);
+    api.listTasks().then(({ tasks, nextCursor }) => dispatch({ type: 'tasks', tasks, nextCursor }), () => undefined);
     api.listDesktops().then((desktops) => dispatch({ type: 'desktops', desktops }), () => undefined);
   }, [api]);
 
@@ -55,5 +57,12 @@ export function useGateway(api: ApiClient, token: string, onUnauthorized: () => 
     return () => stream.stop();
   }, [token, catchUp, onUnauthorized]);
 
-  return { data, dispatch, connection, generation };
+  const { nextCursor } = data;
+  const loadOlder = useCallback(async () => {
+    if (nextCursor === undefined) return;
+    const page = await api.listTasks(nextCursor);
+    dispatch({ type: 'olderTasks', tasks: page.tasks, nextCursor: page.nextCursor });
+  }, [api, nextCursor]);
+
+  return { data, dispatch, connection, generation, loadOlder };
 }

@@ -46,7 +46,7 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
   });
 
   it('pairs by scanning the QR code the desktop shows', async () => {
-    const png = Buffer.from(await (await fetch(`${gateway.localUrl}/pair/qr.png`)).arrayBuffer());
+    const png = Buffer.from(await (await fetch(`${gateway.setupUrl}/pair/qr.png`)).arrayBuffer());
     const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const decoded = jsQR(new Uint8ClampedArray(data), info.width, info.height);
     expect(decoded?.data).toMatch(new RegExp(`^${gateway.publicUrl}/#pair=[A-Za-z0-9_-]{22,}$`));
@@ -98,6 +98,7 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     await page.getByRole('button', { name: 'Dispatch' }).tap();
     await expect.poll(() => page.getByRole('button', { name: 'Cancel task' }).isVisible(), { timeout: 20_000 }).toBe(true);
     await page.getByRole('button', { name: 'Cancel task' }).tap();
+    await page.getByRole('button', { name: 'Yes, cancel it' }).tap();
     await expect.poll(() => page.getByText(/Cancelled/).first().isVisible(), { timeout: 20_000 }).toBe(true);
     thinking.resolve();
     await snap('5-task-cancelled');

@@ -9,6 +9,10 @@ function describe(task: TaskSummary): string {
     case 'running':
     case 'waiting':
       return task.currentStep ?? 'Starting…';
+    case 'needs_input':
+      return 'The agent asked you something. Answer below and it carries on.';
+    case 'needs_approval':
+      return 'The agent waits for your approval before its next action.';
     case 'succeeded':
       return 'Finished.';
     case 'failed':

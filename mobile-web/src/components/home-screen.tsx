@@ -4,6 +4,7 @@ import type { ConnectionState } from '../events.js';
 import type { GatewayData } from '../store.js';
 import { DesktopBanner } from './desktop-banner.js';
 import { DispatchForm } from './dispatch-form.js';
+import { NotifyToggle } from './notify-toggle.js';
 import { TaskList } from './task-list.js';
 
 interface Props {
@@ -11,10 +12,12 @@ interface Props {
   data: GatewayData;
   connection: ConnectionState;
   onOpenTask: (id: string) => void;
+  /** Loads the next, older page of tasks. */
+  onLoadOlder: () => Promise<void>;
 }
 
 /** The list view: is the desktop there, what should it do, and what it has been doing. */
-export function HomeScreen({ api, data, connection, onOpenTask }: Props) {
+export function HomeScreen({ api, data, connection, onOpenTask, onLoadOlder }: Props) {
   const unreachable = connection === 'offline';
   const desktops = data.desktops ?? [];
   const [chosenId, setChosenId] = useState<string | undefined>(undefined);
@@ -30,7 +33,14 @@ export function HomeScreen({ api, data, connection, onOpenTask }: Props) {
         onDesktopChange={setChosenId}
         onDispatched={onOpenTask}
       />
-      <TaskList tasks={data.tasks} loaded={data.tasksLoaded} unreachable={unreachable} onOpen={onOpenTask} />
+      <NotifyToggle api={api} />
+      <TaskList
+        tasks={data.tasks}
+        loaded={data.tasksLoaded}
+        unreachable={unreachable}
+        onOpen={onOpenTask}
+        onLoadOlder={data.nextCursor === undefined ? undefined : onLoadOlder}
+      />
     </main>
   );
 }

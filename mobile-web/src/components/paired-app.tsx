@@ -1,6 +1,7 @@
 import { useRef } from 'preact/hooks';
 import type { ApiClient } from '../api.js';
 import { useGateway } from '../use-gateway.js';
+import { useNotificationOpen } from '../use-notification-open.js';
 import { useRoute } from '../use-route.js';
 import { useStatusAnnouncements } from '../use-status-announcements.js';
 import { AppHeader } from './app-header.js';
@@ -17,17 +18,18 @@ interface Props {
 /** Everything a paired phone sees: the list or one task, kept live over the event stream. */
 export function PairedApp({ api, token, onUnauthorized }: Props) {
   const { route, navigate, goHome } = useRoute();
-  const { data, dispatch, connection, generation } = useGateway(api, token, onUnauthorized);
+  const { data, dispatch, connection, generation, loadOlder } = useGateway(api, token, onUnauthorized);
   const announcement = useStatusAnnouncements(data);
   // Move focus to the new screen's heading on navigation, but not on first load.
   const firstRoute = useRef(route);
   const openTask = (id: string) => navigate({ name: 'task', id });
+  useNotificationOpen(navigate);
 
   return (
     <>
       <AppHeader connection={connection} onBack={route.name === 'task' ? goHome : undefined} />
       {route.name === 'home' ? (
-        <HomeScreen api={api} data={data} connection={connection} onOpenTask={openTask} />
+        <HomeScreen api={api} data={data} connection={connection} onOpenTask={openTask} onLoadOlder={loadOlder} />
       ) : (
         <TaskScreen
           key={route.id}

@@ -5,6 +5,8 @@ const GLYPHS: Record<ApiTaskStatus, string> = {
   queued: '…',
   running: '▶',
   waiting: '⏸',
+  needs_input: '?',
+  needs_approval: '!',
   succeeded: '✓',
   failed: '✕',
   cancelled: '–',

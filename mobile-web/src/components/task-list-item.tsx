@@ -11,8 +11,9 @@ interface Props {
 /** One row of the list: the prompt (two lines at most), its status and when it was made; the whole row opens it. */
 export function TaskListItem({ task, onOpen }: Props) {
   const note = queueNote(task) ?? (task.status === 'running' || task.status === 'waiting' ? task.currentStep : undefined);
+  const needsYou = task.status === 'needs_input' || task.status === 'needs_approval';
   return (
-    <li>
+    <li class={needsYou ? 'task-row--needs-you' : undefined}>
       <a
         class="task-row"
         href={urlForRoute({ name: 'task', id: task.id })}

@@ -1,4 +1,6 @@
+import { useState } from 'preact/hooks';
 import type { TaskSummary } from '../../../common/api-schemas.js';
+import { ApiFailure } from '../api.js';
 import { TaskListItem } from './task-list-item.js';
 
 interface Props {
@@ -7,10 +9,27 @@ interface Props {
   /** The gateway cannot be reached, so an unloaded list will not load until it can. */
   unreachable: boolean;
   onOpen: (id: string) => void;
+  /** Loads the next, older page; absent when the oldest task is shown. */
+  onLoadOlder?: () => Promise<void>;
 }
 
-/** Every task, newest first. */
-export function TaskList({ tasks, loaded, unreachable, onOpen }: Props) {
+/** Every task, newest first, a page at a time: "Older tasks" at the bottom loads the next page. */
+export function TaskList({ tasks, loaded, unreachable, onOpen, onLoadOlder }: Props) {
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [problem, setProblem] = useState('');
+
+  async function loadOlder(load: () => Promise<void>) {
+    setLoadingOlder(true);
+    setProblem('');
+    try {
+      await load();
+    } catch (error) {
+      setProblem(error instanceof ApiFailure ? error.message : 'Could not load older tasks. Try again.');
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
   return (
     <section class="task-list" aria-labelledby="task-list-heading">
       <h2 id="task-list-heading">Your tasks</h2>
@@ -24,6 +43,18 @@ export function TaskList({ tasks, loaded, unreachable, onOpen }: Props) {
             <TaskListItem key={task.id} task={task} onOpen={onOpen} />
           ))}
         </ul>
+      )}
+      {loaded && onLoadOlder && (
+        <div class="task-list__more">
+          {problem && (
+            <p class="form-error" role="alert">
+              {problem}
+            </p>
+          )}
+          <button type="button" class="button button--ghost" disabled={loadingOlder} aria-busy={loadingOlder} onClick={() => loadOlder(onLoadOlder)}>
+            {loadingOlder ? 'Loading older tasks…' : 'Older tasks'}
+          </button>
+        </div>
       )}
     </section>
   );

@@ -3,7 +3,10 @@ import type { TaskDetail, TaskSummary } from '../../../common/api-schemas.js';
 import { ApiFailure, type ApiClient } from '../api.js';
 import { createdWhen, queueNote } from '../format.js';
 import { isFinished, type GatewayAction } from '../store.js';
+import { ApprovalCard } from './approval-card.js';
 import { CurrentStep } from './current-step.js';
+import { QuestionCard } from './question-card.js';
+import { ReplyBox } from './reply-box.js';
 import { StatusBadge } from './status-badge.js';
 import { StepTimeline } from './step-timeline.js';
 import { TaskActions } from './task-actions.js';
@@ -81,6 +84,8 @@ export function TaskScreen({ api, id, task, summary, generation, dispatch, onOpe
         {note && <span class="task-status__note">{note}</span>}
       </p>
       <CurrentStep task={shown} />
+      {task?.status === 'needs_input' && task.question && <QuestionCard key={task.question.id} api={api} taskId={task.id} question={task.question} />}
+      {task?.status === 'needs_approval' && task.approval && <ApprovalCard key={task.approval.id} api={api} taskId={task.id} approval={task.approval} />}
       {loadError && task && <p class="notice notice--warning">Showing what the phone last heard: {loadError.message}</p>}
       {task?.retryOf && (
         <p>
@@ -109,6 +114,7 @@ export function TaskScreen({ api, id, task, summary, generation, dispatch, onOpe
         </section>
       )}
       {task && isFinished(task.status) && !task.result && !task.error && <p class="muted">Finished without a message.</p>}
+      {task && task.status !== 'needs_input' && <ReplyBox key={task.id} api={api} task={task} />}
       {task && (
         <TaskActions api={api} task={task} onUpdated={(updated) => dispatch({ type: 'task', task: updated })} onRetried={onOpenTask} />
       )}
