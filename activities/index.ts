@@ -125,7 +125,7 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
         ...(args.toolsetName !== undefined ? { member: args.name } : {}),
       });
     },
-    ...createBrowserActivities({ tabs: browserTabs, store: deps.store, journal }),
+    ...createBrowserActivities({ tabs: browserTabs, store: deps.store, journal, uploadRoots: deps.roots }),
     ...createMcpActivities({ connectors: deps.mcp, store: deps.store, journal }),
     ...createFileActivities({ roots: deps.roots, trashDir: deps.trashDir, journalDir: deps.journalDir, maxCharacters: TEXT_EDITOR_MAX_CHARACTERS }),
     ...createModelActivities({

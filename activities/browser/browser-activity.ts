@@ -39,6 +39,8 @@ export interface BrowserActivityDeps {
   journal: ToolCallJournal;
   navigationTimeoutMs?: number;
   heartbeatEveryMs?: number;
+  /** The granted folders, where file_upload may take files from. */
+  uploadRoots?: readonly string[];
 }
 
 type MediaType = NonNullable<ToolResultRecord['imageMediaType']>;
@@ -74,7 +76,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
   const toolsetFor = (tabs: TaskTabs): AgentBrowserToolset => {
     let toolset = toolsets.get(tabs);
     if (!toolset) {
-      toolset = new AgentBrowserToolset(tabs, { navigationTimeoutMs: deps.navigationTimeoutMs ?? 30_000 });
+      toolset = new AgentBrowserToolset(tabs, { navigationTimeoutMs: deps.navigationTimeoutMs ?? 30_000, uploadRoots: deps.uploadRoots ?? [] });
       toolsets.set(tabs, toolset);
     }
     return toolset;

@@ -40,6 +40,8 @@ export const schemas = {
   wait: z.object({ duration: z.number().min(0).max(30), tab_id: tabId }),
   zoom: z.object({ region: z.tuple([finite, finite, finite, finite]), tab_id: tabId }),
   tabRequired: z.object({ tab_id: z.string().min(1).max(100) }),
+  javascript_exec: z.object({ text: z.string().min(1).max(100_000), tab_id: tabId }),
+  file_upload: z.object({ target: refTarget, paths: z.array(z.string().min(1).max(4096)).min(1).max(20).optional(), tab_id: tabId }),
   none: z.object({}),
 } as const;
 

@@ -1,4 +1,5 @@
-import { BetaAbstractBrowserToolset20260801, type BetaBrowserState, type BetaToolsetCallContext as Ctx } from '@anthropic-ai/sdk/helpers/beta/toolsets';
+import { BetaAbstractBrowserToolset20260801, ToolError, type BetaBrowserState, type BetaToolsetCallContext as Ctx } from '@anthropic-ai/sdk/helpers/beta/toolsets';
+import { BetaNodeFilePolicy } from '@anthropic-ai/sdk/helpers/beta/toolsets/node';
 import type { BetaBrowserStateTabEntry, BetaBrowserToolsetConfigs } from '@anthropic-ai/sdk/resources/beta';
 import type { Page } from 'playwright-core';
 import { parseMemberInput, schemas } from './browser-inputs.js';
@@ -6,6 +7,7 @@ import { pageKeyChord, pageKeySequence } from './browser-keys.js';
 import { findMatches, renderFindResult } from './find-matcher.js';
 import * as act from './page-actions.js';
 import * as read from './page-reading.js';
+import { runScript } from './page-scripts.js';
 import { snapshotPage, staleRefError } from './page-snapshot.js';
 import { renderPageTree } from './page-tree.js';
 import type { TaskTabs } from './task-tabs.js';
@@ -15,20 +17,22 @@ import { refuseNonWebUrl } from './url-policy.js';
 export const BROWSER_TOOLSET_NAME = 'browser';
 
 /**
- * Members switched on or off beyond what the driver implements. The console and network logs are
- * off by default in the API and on here (they only read). Running scripts and uploading files
- * stay off until a person can approve each call from the phone.
+ * Members switched on beyond the API's defaults. The console and network logs only read. Running
+ * a script and uploading a file are on because the workflow's approval gate asks the person
+ * before each such call (workflows/tool-families/browser.ts), before it ever reaches this driver.
  */
 const CONFIGS: BetaBrowserToolsetConfigs = {
   read_console: { enabled: true },
   read_network: { enabled: true },
-  javascript_exec: { enabled: false },
-  file_upload: { enabled: false },
+  javascript_exec: { enabled: true },
+  file_upload: { enabled: true },
 };
 
 export interface BrowserToolsetOptions {
   /** How long `navigate` waits for a page before answering that it did not load. */
   navigationTimeoutMs: number;
+  /** The granted folders: the only places `file_upload` may take files from. */
+  uploadRoots?: readonly string[];
 }
 
 type Raw = object;
@@ -45,7 +49,15 @@ export class AgentBrowserToolset extends BetaAbstractBrowserToolset20260801 {
     private readonly tabs: TaskTabs | undefined,
     private readonly options: BrowserToolsetOptions,
   ) {
-    super({ configs: CONFIGS, urlPolicy: refuseNonWebUrl, browserState: () => reportOf(tabs) });
+    super({
+      configs: CONFIGS,
+      urlPolicy: refuseNonWebUrl,
+      browserState: () => reportOf(tabs),
+      // Confined to the granted folders, symlinks resolved, by the SDK's own policy.
+      filePolicy: new BetaNodeFilePolicy({ uploadRoots: options.uploadRoots ?? [] }),
+      // The person already approved this call in the workflow's gate; nothing reaches here unapproved.
+      confirm: () => true,
+    });
   }
 
   private async page(tabId: string | undefined): Promise<Page> {
@@ -196,6 +208,20 @@ export class AgentBrowserToolset extends BetaAbstractBrowserToolset20260801 {
   protected override async switch_tab(_ctx: Ctx, raw: Raw) {
     const input = parseMemberInput('switch_tab', schemas.tabRequired, raw);
     return this.entryOf((await this.requireTabs().switchTo(input.tab_id)).id);
+  }
+
+  protected override async javascript_exec(_ctx: Ctx, raw: Raw) {
+    const input = parseMemberInput('javascript_exec', schemas.javascript_exec, raw);
+    const page = await this.page(input.tab_id);
+    const value = await runScript(page, input.text);
+    await act.settle(page);
+    return value;
+  }
+
+  protected override async file_upload(_ctx: Ctx, raw: Raw) {
+    const input = parseMemberInput('file_upload', schemas.file_upload, raw);
+    if (!input.paths) throw new ToolError('file_upload needs "paths": files inside the folders you may use.');
+    await act.uploadFiles(await this.page(input.tab_id), input.target.ref, input.paths);
   }
 
   protected override async close_tab(_ctx: Ctx, raw: Raw) {

@@ -111,6 +111,11 @@ export async function holdKeys(page: Page, chord: PageChord, seconds: number): P
   await holding(page, [...chord], () => new Promise((resolve) => setTimeout(resolve, seconds * 1000)));
 }
 
+/** Puts files (already checked to lie in the granted folders) into the file input `ref`. */
+export async function uploadFiles(page: Page, ref: string, paths: string[]): Promise<void> {
+  await withElement(page, ref, 'upload files to', (element) => element.setInputFiles(paths));
+}
+
 const TRUE_WORDS = new Set(['true', 'on', 'yes', 'checked', '1']);
 
 /**

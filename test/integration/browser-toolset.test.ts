@@ -1,8 +1,9 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { INTERRUPTED_BROWSER_ACTION_TEXT } from '../../activities/browser/browser-activity.js';
-import type { TaskResult } from '../../common/contract.js';
+import { approvalSignal, type TaskResult } from '../../common/contract.js';
 import { startTask } from '../../common/task-starter.js';
+import { eventually } from '../helpers/async.js';
 import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
 import { endTurn, imagesIn, lastToolResults, toolsetCall, toolsetReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { startTestWebApp, type TestWebApp } from '../helpers/test-web-app.js';
@@ -231,5 +232,32 @@ describe('the browser toolset, on a real browser against a website on loopback',
     expect(lastToolResults(requestsOfThisTest()[1]!)).toEqual([{ tool_use_id: expect.any(String), is_error: true, toolset_name: 'browser', text: INTERRUPTED_BROWSER_ACTION_TEXT, images: 0 }]);
     expect(fetchedSlow()).toBe(before + 1);
     expect(stack.model.refusals).toEqual([]);
+  });
+
+  it('runs a script only after the person approves that very script: a declined one never reaches the site', async () => {
+    const script = (marker: string) => `fetch('/script-ping?from=${marker}').then((response) => response.status)`;
+    stack.model.enqueue(
+      toolsetReply(browser('navigate', { url: `${web.origin}/text` }), browser('javascript_exec', { text: script('declined') })),
+      toolsetReply(browser('javascript_exec', { text: script('approved') })),
+      endTurn('Pinged.'),
+    );
+    const taskId = await startTask(stack.client, stack.config, { prompt: 'ping the site from the page', desktopId: stack.desktopId });
+    const handle = stack.client.workflow.getHandle(taskId);
+    const approvalOf = async (): Promise<{ id: string; tool: string; input: { text: string } } | undefined> =>
+      ((await handle.describe()).memo as { progress?: { approval?: { id: string; tool: string; input: { text: string } } } } | undefined)?.progress?.approval;
+
+    const first = await eventually(approvalOf, (value) => value !== undefined);
+    expect(first).toMatchObject({ tool: 'javascript_exec', input: { text: script('declined') } });
+    await handle.signal(approvalSignal, { approvalId: first!.id, approve: false });
+    const second = await eventually(approvalOf, (value) => value !== undefined && value.id !== first!.id);
+    expect(second!.input.text).toBe(script('approved'));
+    await handle.signal(approvalSignal, { approvalId: second!.id, approve: true });
+
+    expect(await handle.result()).toMatchObject({ reason: 'completed', text: 'Pinged.' });
+    const pings = web.requests.filter((request) => request.path === '/script-ping');
+    expect(pings).toHaveLength(1);
+    const [declined] = lastToolResults(stack.model.requests[requestsBefore + 1]!).slice(-1);
+    expect(declined).toMatchObject({ is_error: true, text: expect.stringMatching(/declined/) });
+    expect(lastToolResults(stack.model.requests[requestsBefore + 2]!)[0]!.text).toMatch(/404/);
   });
 });

@@ -10,14 +10,14 @@ import { browserFamily } from '../../workflows/tool-families/browser.js';
 import { checkMessagesRequest } from '../helpers/messages-request-rules.js';
 
 describe('the browser toolset declaration', () => {
-  it('offers every member but running scripts and uploading files, with the console and network logs on', () => {
+  it('offers every member, scripts and uploads included (each waits for the person\'s approval), with the console and network logs on', () => {
     expect(browserToolsetDeclaration()).toEqual({
       type: 'browser_toolset_20260801',
       configs: {
         read_console: { enabled: true },
         read_network: { enabled: true },
-        javascript_exec: { enabled: false },
-        file_upload: { enabled: false },
+        javascript_exec: { enabled: true },
+        file_upload: { enabled: true },
       },
     });
   });
