@@ -1,11 +1,33 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { WORKER_HEARTBEAT_INTERVAL_MS } from '../common/worker-heartbeat.js';
+import { spawnTied } from '../common/spawn-tied.js';
 import { goalMet, ratioOf, type BenchResult } from './bench-types.js';
 import { benchmarks } from './registry.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const RESULT_PREFIX = 'bench-result ';
+
+/** The benchmark running now, in its own process. */
+let current: ChildProcess | undefined;
+
+/**
+ * Ctrl+C, `kill` or a CI timeout stops the runner: the running benchmark is asked to stop
+ * (SIGTERM: it stops its Temporal server and X display, see bench/cleanup.ts), and the runner
+ * exits once it has, so nothing outlives `npm run bench`.
+ */
+function stopOnSignals(): void {
+  for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+    process.once(signal, () => {
+      const child = current;
+      if (!child || child.exitCode !== null || child.signalCode !== null) process.exit(128 + number);
+      child.once('close', () => process.exit(128 + number));
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 40_000).unref();
+    });
+  }
+}
 
 /**
  * `npm run bench [-- --json] [name…]`: runs the registered benchmarks (or the named ones) and
@@ -22,6 +44,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
   });
   if (values.child !== undefined) return runHere(values.child);
+  stopOnSignals();
 
   const unknown = positionals.filter((name) => !benchmarks.some((benchmark) => benchmark.name === name));
   if (unknown.length > 0) {
@@ -51,6 +74,8 @@ async function main(): Promise<number> {
 async function runHere(name: string): Promise<number> {
   const benchmark = benchmarks.find((b) => b.name === name);
   if (!benchmark) throw new Error(`unknown benchmark ${name}`);
+  // Workers a benchmark runs in this process heartbeat as a desktop's worker does, so the gateway sees them online.
+  (await import('@temporalio/worker')).Runtime.install({ workerHeartbeatInterval: WORKER_HEARTBEAT_INTERVAL_MS });
   for (const result of await benchmark.run()) process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
   return 0;
 }
@@ -60,12 +85,15 @@ async function runHere(name: string): Promise<number> {
  * when the benchmark has already stopped its display, after the results were written.
  */
 async function runInChild(name: string): Promise<{ results: BenchResult[]; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Tied: if this runner dies, even by SIGKILL, the child gets SIGTERM and stops what it started.
+  const child = spawnTied(process.execPath, ['--import', 'tsx', SELF, '--child', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+  current = child;
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await new Promise<void>((resolve) => child.once('close', () => resolve()));
+  current = undefined;
   const results = stdout
     .split('\n')
     .filter((line) => line.startsWith(RESULT_PREFIX))

@@ -15,6 +15,7 @@ import { startGateway } from '../gateway/gateway.js';
 import { freePort, startTestTemporal } from '../test/helpers/temporal-server.js';
 import { connectClient, connectWorker } from '../worker/temporal-connection.js';
 import { percentile, type Benchmark, type BenchResult } from './bench-types.js';
+import { withResources } from './cleanup.js';
 import { instantModel, noInput, stillScreen } from './bench-desktop.js';
 
 const STEPS = 25;
@@ -29,98 +30,98 @@ const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.met
 export const statusLatencyBenchmark: Benchmark = {
   name: 'status-latency',
   async run(): Promise<BenchResult[]> {
-    const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-bench-status-'));
-    const temporal = await startTestTemporal({ home });
-    const port = await freePort();
-    const config = loadConfig({
-      DISPATCH_HOME: home,
-      DISPATCH_TEMPORAL_PORT: String(temporal.port),
-      DISPATCH_TEMPORAL_UI_PORT: String(temporal.uiPort),
-      DISPATCH_PORT: String(port),
-      DISPATCH_HOST: '127.0.0.1',
+    return withResources(async (defer) => {
+      const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-bench-status-'));
+      defer('the scratch folder', () => rm(home, { recursive: true, force: true }));
+      const temporal = await startTestTemporal({ home });
+      defer('the Temporal server', () => temporal.stop());
+      const port = await freePort();
+      const config = loadConfig({
+        DISPATCH_HOME: home,
+        DISPATCH_TEMPORAL_PORT: String(temporal.port),
+        DISPATCH_TEMPORAL_UI_PORT: String(temporal.uiPort),
+        DISPATCH_PORT: String(port),
+        DISPATCH_SETUP_PORT: String(await freePort()),
+        DISPATCH_HOST: '127.0.0.1',
+      });
+      const client = await connectClient(config.temporal);
+      defer('the Temporal client', () => client.connection.close());
+      const connection = await connectWorker(config.temporal);
+      defer('the worker connection', () => connection.close());
+      const desktopId = 'bench';
+      const gateway = await startGateway({ config, client, desktopId, logger: createLogger('bench', () => {}), version: 'bench', keepAwake: () => ({ mode: 'bench', active: false }) });
+      defer('the gateway', () => gateway.close());
+        const worker = await Worker.create({
+          connection,
+          taskQueue: desktopTaskQueue(desktopId),
+          workflowsPath: WORKFLOWS_PATH,
+          activities: createDesktopActivities({
+            client,
+            grabber: stillScreen,
+            input: noInput,
+            clock: systemClock,
+            store: createContentStore(config.paths.blobs),
+            messages: instantModel(STEPS, THINK_MS),
+            defaultModel: config.model,
+            roots: config.roots,
+            trashDir: config.paths.trash,
+            journalDir: config.paths.journal,
+            platform: 'bench',
+          }),
+        });
+        const latencies = await worker.runUntil(async () => {
+          const { url } = (await (await fetch(`${gateway.setupUrl}/pair/code`, { method: 'POST' })).json()) as { url: string };
+          const paired = await fetch(`${gateway.localUrl}/api/pair`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ code: new URL(url).hash.slice('#pair='.length), name: 'bench phone' }),
+          });
+          const { token } = (await paired.json()) as { token: string };
+          const socket = new WebSocket(`ws://127.0.0.1:${port}/api/events`);
+          const received: Array<{ at: number; key: string }> = [];
+          socket.on('message', (data) => {
+            const message = JSON.parse(data.toString()) as ServerMessage;
+            if (message.type === 'task') received.push({ at: Date.now(), key: `${message.task.currentStep}|${message.task.steps.length}` });
+          });
+          await new Promise((resolve) => socket.once('open', resolve));
+          socket.send(JSON.stringify({ type: 'auth', token }));
+          await new Promise((resolve) => setTimeout(resolve, 300));
+
+          const created = await fetch(`${gateway.localUrl}/api/tasks`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ prompt: 'bench' }),
+          });
+          const { id } = (await created.json()) as { id: string };
+          await client.workflow.getHandle(id).result();
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          socket.close();
+
+          const history = await client.workflow.getHandle(id).fetchHistory();
+          const changes: Array<{ at: number; key: string }> = [];
+          for (const event of history.events ?? []) {
+            const fields = event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields;
+            if (!fields?.progress?.data) continue;
+            const progress = JSON.parse(Buffer.from(fields.progress.data).toString('utf8')) as NonNullable<TaskMemo['progress']>;
+            const time = event.eventTime!;
+            changes.push({ at: Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6), key: `${progress.currentStep}|${progress.recentSteps.length}` });
+          }
+          return changes.flatMap((change) => {
+            const seen = received.find((message) => message.at >= change.at - 5 && message.key.startsWith(change.key.split('|')[0]!));
+            return seen ? [seen.at - change.at] : [];
+          });
+        });
+        return [
+          {
+            name: 'status_latency_ms_p95',
+            value: percentile(latencies, 95),
+            unit: 'ms',
+            better: 'lower',
+            goal: 250,
+            samples: latencies.length,
+            note: `p50 ${percentile(latencies, 50)} ms; memo update in Temporal → WebSocket message at a paired client`,
+          },
+        ];
     });
-    const client = await connectClient(config.temporal);
-    const connection = await connectWorker(config.temporal);
-    const desktopId = 'bench';
-    const gateway = await startGateway({ config, client, desktopId, logger: createLogger('bench', () => {}), version: 'bench', keepAwake: () => ({ mode: 'bench', active: false }) });
-    try {
-      const worker = await Worker.create({
-        connection,
-        taskQueue: desktopTaskQueue(desktopId),
-        workflowsPath: WORKFLOWS_PATH,
-        activities: createDesktopActivities({
-          client,
-          grabber: stillScreen,
-          input: noInput,
-          clock: systemClock,
-          store: createContentStore(config.paths.blobs),
-          messages: instantModel(STEPS, THINK_MS),
-          defaultModel: config.model,
-          roots: config.roots,
-          trashDir: config.paths.trash,
-          journalDir: config.paths.journal,
-          platform: 'bench',
-        }),
-      });
-      const latencies = await worker.runUntil(async () => {
-        const { url } = (await (await fetch(`${gateway.localUrl}/pair/code`, { method: 'POST' })).json()) as { url: string };
-        const paired = await fetch(`${gateway.localUrl}/api/pair`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ code: new URL(url).hash.slice('#pair='.length), name: 'bench phone' }),
-        });
-        const { token } = (await paired.json()) as { token: string };
-        const socket = new WebSocket(`ws://127.0.0.1:${port}/api/events`);
-        const received: Array<{ at: number; key: string }> = [];
-        socket.on('message', (data) => {
-          const message = JSON.parse(data.toString()) as ServerMessage;
-          if (message.type === 'task') received.push({ at: Date.now(), key: `${message.task.currentStep}|${message.task.steps.length}` });
-        });
-        await new Promise((resolve) => socket.once('open', resolve));
-        socket.send(JSON.stringify({ type: 'auth', token }));
-        await new Promise((resolve) => setTimeout(resolve, 300));
-
-        const created = await fetch(`${gateway.localUrl}/api/tasks`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ prompt: 'bench' }),
-        });
-        const { id } = (await created.json()) as { id: string };
-        await client.workflow.getHandle(id).result();
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        socket.close();
-
-        const history = await client.workflow.getHandle(id).fetchHistory();
-        const changes: Array<{ at: number; key: string }> = [];
-        for (const event of history.events ?? []) {
-          const fields = event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields;
-          if (!fields?.progress?.data) continue;
-          const progress = JSON.parse(Buffer.from(fields.progress.data).toString('utf8')) as NonNullable<TaskMemo['progress']>;
-          const time = event.eventTime!;
-          changes.push({ at: Number(time.seconds) * 1000 + Math.floor((time.nanos ?? 0) / 1e6), key: `${progress.currentStep}|${progress.recentSteps.length}` });
-        }
-        return changes.flatMap((change) => {
-          const seen = received.find((message) => message.at >= change.at - 5 && message.key.startsWith(change.key.split('|')[0]!));
-          return seen ? [seen.at - change.at] : [];
-        });
-      });
-      return [
-        {
-          name: 'status_latency_ms_p95',
-          value: percentile(latencies, 95),
-          unit: 'ms',
-          better: 'lower',
-          goal: 250,
-          samples: latencies.length,
-          note: `p50 ${percentile(latencies, 50)} ms; memo update in Temporal → WebSocket message at a paired client`,
-        },
-      ];
-    } finally {
-      await gateway.close();
-      await connection.close();
-      await client.connection.close();
-      await temporal.stop();
-      await rm(home, { recursive: true, force: true });
-    }
   },
 };

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { startTypingRecorder, startXDisplay } from '../test/helpers/x-display.js';
 import { createX11TextTyper } from '../worker/adapters/x11-text-typer.js';
+import { withResources } from './cleanup.js';
 
 const PRINTABLE_ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
 const PROSE =
@@ -22,26 +23,22 @@ export function benchmarkText(): string {
  * throwing instead).
  */
 export async function measureTypingCharsPerSecond(): Promise<number> {
-  const x = await startXDisplay({ width: 1280, height: 800 });
-  try {
+  return withResources(async (defer) => {
+    const x = await startXDisplay({ width: 1280, height: 800 });
+    defer('the X display', () => x.stop());
     const recorder = await startTypingRecorder(x.display);
-    try {
-      const typer = createX11TextTyper({ env: x.env });
-      const text = benchmarkText();
-      const started = performance.now();
-      await typer.type(text);
-      const seconds = (performance.now() - started) / 1000;
-      const received = await recorder.waitForBytes(Buffer.byteLength(text));
-      if (received !== text) {
-        throw new Error(`typed text arrived altered: expected ${JSON.stringify(text)}, got ${JSON.stringify(received)}`);
-      }
-      return [...text].length / seconds;
-    } finally {
-      await recorder.stop();
+    defer('the typing recorder', () => recorder.stop());
+    const typer = createX11TextTyper({ env: x.env });
+    const text = benchmarkText();
+    const started = performance.now();
+    await typer.type(text);
+    const seconds = (performance.now() - started) / 1000;
+    const received = await recorder.waitForBytes(Buffer.byteLength(text));
+    if (received !== text) {
+      throw new Error(`typed text arrived altered: expected ${JSON.stringify(text)}, got ${JSON.stringify(received)}`);
     }
-  } finally {
-    await x.stop();
-  }
+    return [...text].length / seconds;
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

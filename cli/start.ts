@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DispatchConfig } from '../common/config.js';
-import type { Logger } from '../common/logger.js';
+import { secureDataFolder } from '../common/data-folder.js';
+import { createProcessLogger } from '../common/logger.js';
 import { resolveDesktopId } from '../worker/desktop-id.js';
 import { startDevServer } from '../worker/dev-server.js';
 import { findTemporalCli } from '../worker/temporal-cli.js';
@@ -9,8 +9,12 @@ import { startGateway, type RunningGateway } from '../gateway/gateway.js';
 import { renderTerminalQr } from '../gateway/pairing-routes.js';
 import { readKeepAwakeState } from '../worker/keep-awake-state.js';
 import { connectClient } from '../worker/temporal-connection.js';
+import { canDrawQr, renderBanner, runsAsService } from './banner.js';
 import { startWorkerProcess, supervise } from './supervisor.js';
 import { packageVersion } from './version.js';
+
+/** How long the banner waits for the worker's first poll before it is printed anyway. */
+const WORKER_READY_WAIT_MS = 90_000;
 
 /**
  * `opendispatch start`: the embedded Temporal dev server (unless TEMPORAL_ADDRESS points
@@ -19,8 +23,10 @@ import { packageVersion } from './version.js';
  * all cleanly, and no child outlives this process even when it is killed (see `spawnTied`). The
  * next start finds every task where it was: the server's state is a SQLite file in the data folder.
  */
-export async function runStart(config: Readonly<DispatchConfig>, logger: Logger): Promise<void> {
-  await mkdir(config.paths.logs, { recursive: true });
+export async function runStart(config: Readonly<DispatchConfig>): Promise<void> {
+  // Private before anything is written to it: screenshots, transcripts, Temporal's database.
+  await secureDataFolder(config.home, { skip: config.roots });
+  const logger = createProcessLogger({ component: 'opendispatch', logFile: path.join(config.paths.logs, 'opendispatch.log') });
   const desktopId = await resolveDesktopId({ configured: config.desktopId, home: config.home });
   const env: NodeJS.ProcessEnv = { ...process.env, DISPATCH_HOME: config.home, DISPATCH_DESKTOP_ID: desktopId };
 
@@ -36,6 +42,7 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
   };
 
   let gateway: RunningGateway;
+  let workerReady: Promise<void> = Promise.resolve();
   try {
     if (config.temporal.kind === 'embedded') {
       const cli = await findTemporalCli({ explicit: config.temporalCli, binDir: config.paths.bin });
@@ -47,11 +54,25 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
       });
       running.push({ name: 'Temporal server', stop: () => temporal.stop(), stopRestarting: () => temporal.stopRestarting() });
     }
+    // The worker prints short lines (its JSON goes to logs/worker.log); the banner waits until it
+    // polls, so nothing it prints while starting scrolls the QR code away.
+    let workerOutput = '';
+    let workerPolling!: () => void;
+    const polling = new Promise<void>((resolve) => (workerPolling = resolve));
     const worker = await supervise({
       name: 'desktop worker',
       logger,
-      start: () => startWorkerProcess({ env, onOutput: (chunk) => process.stderr.write(chunk) }),
+      start: () =>
+        startWorkerProcess({
+          env,
+          onOutput: (chunk) => {
+            process.stderr.write(chunk);
+            if (workerOutput.length < 100_000) workerOutput += chunk.toString();
+            if (workerOutput.includes('desktop worker polling')) workerPolling();
+          },
+        }),
     });
+    workerReady = Promise.race([polling, new Promise<void>((resolve) => setTimeout(resolve, WORKER_READY_WAIT_MS).unref())]);
     running.push({ name: 'desktop worker', stop: () => worker.stop(), stopRestarting: () => worker.stopRestarting() });
     const client = await connectClient(config.temporal);
     running.push({ name: 'Temporal client', stop: () => client.connection.close() });
@@ -70,22 +91,21 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
     throw error;
   }
 
-  const ui = config.temporal.kind === 'embedded' ? `http://127.0.0.1:${config.temporal.uiPort}` : 'your Temporal cluster\'s Web UI';
+  await workerReady;
+  const ui = config.temporal.kind === 'embedded' ? `http://127.0.0.1:${config.temporal.uiPort}` : "your Temporal cluster's Web UI";
+  const pairingUrl = runsAsService(process.env) ? undefined : gateway.pairingUrl();
   process.stdout.write(
-    [
-      `OpenDispatch is running for desktop "${desktopId}" (data: ${config.home}).`,
-      `  Temporal:        ${config.temporal.address} (namespace ${config.temporal.namespace})`,
-      `  Temporal Web UI: ${ui}`,
-      `  Phone:           ${gateway.publicUrl}`,
-      `  Setup page:      ${gateway.localUrl}/setup (on this desktop only)`,
-      `  Start a task:    npm run task -- "what you want done"`,
-      '',
-      'Scan this with your phone\'s camera to pair it (the code works once, for 10 minutes;',
-      '`npm run opendispatch -- pair` prints a fresh one):',
-      await renderTerminalQr(gateway.pairingUrl()),
-      'Press Ctrl+C to stop.',
-      '',
-    ].join('\n'),
+    renderBanner({
+      desktopId,
+      home: config.home,
+      temporalAddress: config.temporal.address,
+      namespace: config.temporal.namespace,
+      webUi: ui,
+      phoneUrl: gateway.publicUrl,
+      setupUrl: `${gateway.setupUrl}/setup`,
+      pairingUrl,
+      qr: pairingUrl && canDrawQr(process.stdout, process.env) ? await renderTerminalQr(pairingUrl) : undefined,
+    }),
   );
 
   let stopping = false;
@@ -95,6 +115,7 @@ export async function runStart(config: Readonly<DispatchConfig>, logger: Logger)
       stopping = true;
       process.stdout.write('Stopping OpenDispatch…\n');
       await stopAll();
+      logger.close();
       resolve();
     };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop());

@@ -4,11 +4,14 @@
  * types. Changing a shape here changes all three.
  */
 import { z } from 'zod';
+import { cronProblem, isTimeZone } from './cron.js';
 import { MAX_PROMPT_CHARS } from './contract.js';
 import { MODEL_ID_PATTERN } from './models.js';
 
+/** A desktop id, and so its task queue's name: the one definition config, CLI, worker and API check against. */
 export const DESKTOP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-export const TASK_ID_PATTERN = /^task-[A-Za-z0-9-]{1,80}$/;
+/** A task id: `task-<uuid>`, or a scheduled run's `task-schedule-<id>-<scheduled time>` (Temporal appends the time). */
+export const TASK_ID_PATTERN = /^task-[A-Za-z0-9:.-]{1,100}$/;
 
 /** Where a task is, as a person on a phone sees it. */
 export const taskStatusSchema = z.enum(['queued', 'running', 'waiting', 'needs_input', 'needs_approval', 'succeeded', 'failed', 'cancelled']);
@@ -184,3 +187,45 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/** `POST /api/schedules`: once `at` an instant, or on a `cron` in a `timezone` (the desktop's when absent). */
+export const createScheduleRequestSchema = z
+  .object({
+    prompt: z.string().trim().min(1).max(20_000).describe('What the agent should do each time.'),
+    at: z.iso.datetime({ offset: true }).optional().describe('Run once at this instant, e.g. 2026-12-01T15:00:00+01:00.'),
+    cron: z.string().trim().max(200).optional().describe('Run on this 5-field cron, e.g. "0 9 * * 1-5" for weekdays at 9.'),
+    timezone: z.string().trim().max(64).optional().describe('IANA time zone for cron, e.g. Europe/Madrid.'),
+    model: z.string().regex(MODEL_ID_PATTERN, 'not a model id').optional(),
+    desktopId: z.string().regex(DESKTOP_ID_PATTERN).optional(),
+  })
+  .strict()
+  .superRefine((request, context) => {
+    const problem = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
+    if (request.at !== undefined && request.cron !== undefined) problem('cron', 'give either at (once) or cron (recurring), not both');
+    else if (request.at === undefined && request.cron === undefined) problem('at', 'give at (once) or cron (recurring)');
+    if (request.at !== undefined && Date.parse(request.at) <= Date.now()) problem('at', 'that time has passed');
+    if (request.cron !== undefined) {
+      const cronIssue = cronProblem(request.cron);
+      if (cronIssue) problem('cron', cronIssue);
+    }
+    if (request.timezone !== undefined && !isTimeZone(request.timezone)) problem('timezone', `unknown time zone "${request.timezone}"`);
+    if (request.timezone !== undefined && request.cron === undefined) problem('timezone', 'a time zone goes with cron; give at with an offset instead');
+  });
+export type CreateScheduleRequest = z.infer<typeof createScheduleRequestSchema>;
+
+export const scheduleIdParamsSchema = z.object({ id: z.string().regex(/^schedule-[0-9a-f]{8}$/, 'not a schedule id') });
+
+export const scheduleSchema = z.object({
+  id: z.string(),
+  prompt: z.string(),
+  desktopId: z.string(),
+  model: z.string().optional(),
+  at: z.string().optional(),
+  cron: z.string().optional(),
+  timezone: z.string().optional(),
+  paused: z.boolean(),
+  nextRunAt: z.string().optional(),
+  recentRuns: z.array(z.object({ taskId: z.string(), scheduledAt: z.string(), status: taskStatusSchema.optional() })),
+});
+export const scheduleListSchema = z.object({ schedules: z.array(scheduleSchema) });
+export const createdScheduleSchema = z.object({ id: z.string(), nextRunAt: z.string().optional() });

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DESKTOP_ID_PATTERN } from './api-schemas.js';
 import { DEFAULT_MAX_STEPS } from './contract.js';
 import { COMPUTER_DIALECTS, DEFAULT_MODEL, MODEL_ID_PATTERN, type ComputerDialect } from './models.js';
 import { parsePushConfig, type PushConfig } from './push-config.js';
@@ -46,7 +47,7 @@ const environmentSchema = z.object({
   DISPATCH_DESKTOP_ID: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'use letters, digits, dot, dash or underscore (at most 63)')
+    .regex(DESKTOP_ID_PATTERN, 'use letters, digits, dot, dash or underscore (at most 63)')
     .optional()
     .or(z.literal('').transform(() => undefined)),
   DISPATCH_MODEL: optionalText.pipe(z.string().regex(MODEL_ID_PATTERN, `use a Claude model id such as ${DEFAULT_MODEL}`).optional()),
@@ -54,6 +55,14 @@ const environmentSchema = z.object({
   DISPATCH_TASK_TIMEOUT: duration.optional(),
   DISPATCH_ASK_TIMEOUT: duration.optional(),
   DISPATCH_APPROVAL_TIMEOUT: duration.optional(),
+  DISPATCH_SCHEDULE_CATCHUP: duration.optional(),
+  DISPATCH_MAX_PARALLEL: z.coerce.number().int().min(1).max(64).optional(),
+  DISPATCH_MONITOR: optionalText.pipe(
+    z
+      .string()
+      .regex(/^([A-Za-z0-9_.-]{1,64}|\d+x\d+\+\d+\+\d+)$/, "use a monitor's name or index (xrandr --listmonitors) or a region WxH+X+Y")
+      .optional(),
+  ),
   DISPATCH_APPROVE: optionalText.pipe(
     z
       .string()
@@ -67,6 +76,7 @@ const environmentSchema = z.object({
     z.string().regex(/^\d{1,5}$/, 'use a whole number of days (0 keeps everything)').transform(Number).optional(),
   ),
   DISPATCH_BROWSER: optionalText,
+  DISPATCH_MCP_CONFIG: optionalText,
   DISPATCH_BROWSER_HEADLESS: z
     .enum(['true', 'false', '1', '0'], { error: 'use true (the agent\'s browser is invisible) or false (it opens a window)' })
     .optional()
@@ -121,6 +131,12 @@ export interface DispatchConfig {
   approvalTimeoutSeconds: number;
   /** DISPATCH_APPROVE: actions and tools that wait for the person's approval before each call. */
   approve: string[];
+  /** DISPATCH_MONITOR: the monitor the agent sees and drives (a name, an index or WxH+X+Y); absent: the primary one. */
+  monitor?: string;
+  /** DISPATCH_MAX_PARALLEL: at most this many tasks work on this desktop at once; the rest wait their turn. */
+  maxParallel: number;
+  /** DISPATCH_SCHEDULE_CATCHUP: runs missed while the desktop slept run once when it wakes, if they were due within this. */
+  scheduleCatchupSeconds: number;
   /** DISPATCH_REDACT_TYPING: the task timeline leaves out what was typed. */
   redactTyping: boolean;
   /** DISPATCH_COMPUTER_TOOL: the computer-use dialect for a model the table in common/models.ts gets wrong. */
@@ -140,6 +156,12 @@ export interface DispatchConfig {
     executable?: string;
     /** DISPATCH_BROWSER_HEADLESS: false shows the agent's browser window on the desktop. */
     headless: boolean;
+  };
+  /** MCP servers whose tools the agent may use: DISPATCH_MCP_CONFIG, else `$DISPATCH_HOME/mcp.json` (see activities/mcp/mcp-config.ts). */
+  mcp: {
+    configFile: string;
+    /** Named by DISPATCH_MCP_CONFIG, so it must exist; the default file may be absent (no servers). */
+    required: boolean;
   };
   display?: string;
   gateway: {
@@ -251,6 +273,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     approvalTimeoutSeconds: env.DISPATCH_APPROVAL_TIMEOUT ?? 30 * 60,
     approve: env.DISPATCH_APPROVE ?? [],
     redactTyping: env.DISPATCH_REDACT_TYPING === 'true' || env.DISPATCH_REDACT_TYPING === '1',
+    scheduleCatchupSeconds: env.DISPATCH_SCHEDULE_CATCHUP ?? 6 * 3600,
+    maxParallel: env.DISPATCH_MAX_PARALLEL ?? 4,
+    ...(env.DISPATCH_MONITOR ? { monitor: env.DISPATCH_MONITOR } : {}),
     computerToolOverride: env.DISPATCH_COMPUTER_TOOL,
     retentionDays: env.DISPATCH_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
     temporal,
@@ -260,6 +285,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       // A bare name (`google-chrome`) is looked up on PATH when the browser starts; a path is made absolute.
       executable: env.DISPATCH_BROWSER === undefined || !/[\\/~]/.test(env.DISPATCH_BROWSER) ? env.DISPATCH_BROWSER : path.resolve(expandHome(env.DISPATCH_BROWSER)),
       headless: env.DISPATCH_BROWSER_HEADLESS !== 'false' && env.DISPATCH_BROWSER_HEADLESS !== '0',
+    },
+    mcp: {
+      configFile: env.DISPATCH_MCP_CONFIG === undefined ? path.join(home, 'mcp.json') : path.resolve(expandHome(env.DISPATCH_MCP_CONFIG)),
+      required: env.DISPATCH_MCP_CONFIG !== undefined,
     },
     display: env.DISPLAY,
     gateway: { port: env.DISPATCH_PORT, host: env.DISPATCH_HOST, publicUrl: env.DISPATCH_PUBLIC_URL?.replace(/\/+$/, ''), setupPort: env.DISPATCH_SETUP_PORT },

@@ -62,3 +62,25 @@ export function spawnTied(command: string, args: readonly string[], options: Spa
   child.once('error', () => running.delete(child));
   return child;
 }
+
+/**
+ * Stops every tied child still running: SIGTERM, then SIGKILL after `graceMs`, and resolves once
+ * all have exited. For a process that must end now (a signal arrived) and must not leave behind a
+ * child it was still starting, which no `finally` knows about yet.
+ */
+export async function stopTiedChildren(graceMs = 10_000): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}

@@ -1,13 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-
-const VALID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+import { DESKTOP_ID_PATTERN } from '../common/api-schemas.js';
 
 /** Makes a host name usable as a desktop id (and so in a task queue name). */
 export function desktopIdFromHostname(hostname: string): string {
   const cleaned = hostname.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63);
-  return VALID.test(cleaned) ? cleaned : 'desktop';
+  return DESKTOP_ID_PATTERN.test(cleaned) ? cleaned : 'desktop';
 }
 
 /**
@@ -20,12 +19,12 @@ export async function resolveDesktopId(options: { configured?: string; home: str
   const file = path.join(options.home, 'desktop-id');
   try {
     const recorded = (await readFile(file, 'utf8')).trim();
-    if (VALID.test(recorded)) return recorded;
+    if (DESKTOP_ID_PATTERN.test(recorded)) return recorded;
   } catch {
     // First start: record one below.
   }
   const id = desktopIdFromHostname(os.hostname());
-  await mkdir(options.home, { recursive: true });
-  await writeFile(file, `${id}\n`);
+  await mkdir(options.home, { recursive: true, mode: 0o700 });
+  await writeFile(file, `${id}\n`, { mode: 0o600 });
   return id;
 }

@@ -57,10 +57,11 @@ export function portAnswers(port: number): Promise<boolean> {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   if (await portAnswers(options.port)) throw new PortInUseError(options.port, 'DISPATCH_TEMPORAL_PORT');
   if (await portAnswers(options.uiPort)) throw new PortInUseError(options.uiPort, 'DISPATCH_TEMPORAL_UI_PORT');
-  await mkdir(path.dirname(options.databaseFile), { recursive: true });
-  await mkdir(path.dirname(options.logFile), { recursive: true });
+  await mkdir(path.dirname(options.databaseFile), { recursive: true, mode: 0o700 });
+  await mkdir(path.dirname(options.logFile), { recursive: true, mode: 0o700 });
 
-  const log = createWriteStream(options.logFile, { flags: 'a' });
+
+  const log = createWriteStream(options.logFile, { flags: 'a', mode: 0o600 });
   log.on('error', (error) => options.logger.warn('cannot write the Temporal server log', { file: options.logFile, error: error.message }));
   const args = [
     'server',
@@ -78,7 +79,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.dynamicConfig ?? []).flatMap((setting) => ['--dynamic-config-value', setting]),
   ];
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
-  const child = spawnTied(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The database holds every task's prompt and history: the server creates it (and SQLite its
+  // journal files) private, under a umask that lasts only for the synchronous spawn.
+  const umask = process.umask(0o077);
+  let child: ReturnType<typeof spawnTied>;
+  try {
+    child = spawnTied(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    process.umask(umask);
+  }
   // Two sources share the log: neither may end it, or the other's next line is a write after end.
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 interface Started {
   child: ChildProcess;
   stdout: () => string;
+  stderr: () => string;
   exited: Promise<number | null>;
 }
 
@@ -34,7 +35,7 @@ async function runStart(env: NodeJS.ProcessEnv): Promise<Started> {
     if (Date.now() > deadline) throw new Error(`start did not come up:\n${stdout}\n${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, stdout: () => stdout, exited };
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 
@@ -48,6 +49,10 @@ describe('npm start', () => {
     x = await startXDisplay({ width: 1280, height: 800 });
     model = await startFakeMessagesApi();
     const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-start-'));
+    // A data folder an older release left readable by everyone.
+    await chmod(home, 0o755);
+    await mkdir(path.join(home, 'blobs', 'ab'), { recursive: true, mode: 0o755 });
+    await writeFile(path.join(home, 'blobs', 'ab', 'cd'.repeat(31)), 'a screenshot', { mode: 0o644 });
     env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -56,6 +61,7 @@ describe('npm start', () => {
       DISPATCH_TEMPORAL_PORT: String(await freePort()),
       DISPATCH_TEMPORAL_UI_PORT: String(await freePort()),
       DISPATCH_PORT: String(await freePort()),
+      DISPATCH_SETUP_PORT: String(await freePort()),
       ANTHROPIC_API_KEY: 'sk-ant-test-key',
       ANTHROPIC_BASE_URL: model.baseURL,
     };
@@ -74,8 +80,27 @@ describe('npm start', () => {
     const ui = await fetch(`http://127.0.0.1:${env.DISPATCH_TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
     const desktopId = /for desktop "([^"]+)"/.exec(running.stdout())![1]!;
-    expect(running.stdout()).toMatch(/Scan this with your phone's camera/);
-    expect(running.stdout()).toContain(`Setup page:      http://127.0.0.1:${env.DISPATCH_PORT}/setup`);
+    // Not a terminal here: the pairing link as text, no QR code, and the banner is the last thing printed.
+    expect(running.stdout()).toMatch(/Open this link on your phone to pair it/);
+    expect(running.stdout()).toMatch(/^ {2}http:\/\/\S+\/#pair=[A-Za-z0-9_-]{22,}$/m);
+    expect(running.stdout()).not.toMatch(/[▀▄█]/);
+    expect(running.stdout().endsWith('Press Ctrl+C to stop.\n')).toBe(true);
+    // Short human lines in the terminal; the JSON goes to the rotating files in the data folder.
+    expect(running.stderr()).toMatch(/desktop worker polling/);
+    expect(running.stderr()).not.toMatch(/^\s*\{|^\s+at |Workflow bundle created|webpack/m);
+    const home = env.DISPATCH_HOME!;
+    for (const log of ['opendispatch.log', 'worker.log']) {
+      const records = (await readFile(path.join(home, 'logs', log), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { level: string; message: string });
+      expect(records.length).toBeGreaterThan(0);
+      expect((await stat(path.join(home, 'logs', log))).mode & 0o777).toBe(0o600);
+    }
+    expect(await readFile(path.join(home, 'logs', 'worker.log'), 'utf8')).toMatch(/"message":"desktop worker polling"/);
+    // Private: the folder and its folders 0700, its files 0600, the old ones fixed on start.
+    for (const folder of [home, path.join(home, 'blobs', 'ab'), path.join(home, 'logs')]) expect((await stat(folder)).mode & 0o777, folder).toBe(0o700);
+    for (const file of [path.join(home, 'blobs', 'ab', 'cd'.repeat(31)), path.join(home, 'temporal.sqlite'), path.join(home, 'desktop-id')]) {
+      expect((await stat(file)).mode & 0o777, file).toBe(0o600);
+    }
+    expect(running.stdout()).toContain(`Setup page:      http://127.0.0.1:${env.DISPATCH_SETUP_PORT}/setup`);
     const gateway = `http://127.0.0.1:${env.DISPATCH_PORT}`;
     await expect.poll(async () => (await fetch(`${gateway}/healthz`)).status, { timeout: 30_000 }).toBe(200);
     const pair = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), 'pair'], { env, cwd: REPO });
@@ -99,6 +124,7 @@ describe('npm start', () => {
     release();
     expect(await portAnswers(Number(env.DISPATCH_TEMPORAL_PORT))).toBe(false);
     expect(await portAnswers(Number(env.DISPATCH_PORT))).toBe(false);
+    expect(await portAnswers(Number(env.DISPATCH_SETUP_PORT))).toBe(false);
 
     running = await runStart(env);
     expect(running.stdout()).toContain(`for desktop "${desktopId}"`);

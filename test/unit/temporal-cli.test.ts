@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,8 +19,11 @@ describe('finding the Temporal CLI', () => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-cli-'));
   });
+  const originalTmp = process.env.TMPDIR;
   afterEach(() => {
     process.env.PATH = originalPath;
+    if (originalTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = originalTmp;
   });
 
   it('prefers TEMPORAL_CLI over everything else', async () => {
@@ -48,5 +52,35 @@ describe('finding the Temporal CLI', () => {
     expect(message).toMatch(/on PATH/);
     expect(message).toMatch(/SDK download/);
     expect(message).toMatch(/TEMPORAL_ADDRESS/);
+  });
+
+  it('never runs a `temporal-sdk-typescript-*` file a stranger planted in the temp folder', async () => {
+    process.env.PATH = '/usr/bin:/bin';
+    const tmp = path.join(dir, 'tmp');
+    await mkdir(tmp, { recursive: true });
+    await chmod(tmp, 0o1777);
+    process.env.TMPDIR = tmp;
+    const marker = path.join(dir, 'ran');
+    const planted = async (name: string) => {
+      const file = path.join(tmp, name);
+      await writeFile(file, `#!/bin/sh\necho ${name} >> '${marker}'\necho "temporal version 6.6.6"\n`);
+      await chmod(file, 0o755);
+      return file;
+    };
+    // Writable by others: anyone could have put their code in it.
+    await chmod(await planted('temporal-sdk-typescript-9.0.0'), 0o757);
+    // A link can point anywhere.
+    const target = await planted('elsewhere');
+    await symlink(target, path.join(tmp, 'temporal-sdk-typescript-9.0.1'));
+    // Owned by another user (only root can hand a file to someone else).
+    if (process.getuid?.() === 0) await chown(await planted('temporal-sdk-typescript-9.0.2'), 65534, 65534);
+
+    const failure = await findTemporalCli({ binDir: path.join(dir, 'bin'), allowDownload: false }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TemporalCliNotFoundError);
+    expect(existsSync(marker)).toBe(false);
+
+    // The SDK's own earlier download, made by this user and private, is still used.
+    const mine = await planted('temporal-sdk-typescript-9.0.3');
+    expect(await findTemporalCli({ binDir: path.join(dir, 'bin'), allowDownload: false })).toBe(mine);
   });
 });
