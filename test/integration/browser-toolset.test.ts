@@ -76,7 +76,7 @@ describe('the browser toolset, on a real browser against a website on loopback',
     const [first, second] = requestsOfThisTest();
     expect(first!.body.tools.map((tool) => tool.type)).toEqual(expect.arrayContaining(['computer_toolset_20260801', 'browser_toolset_20260801']));
     expect(first!.body.tools.findIndex((tool) => tool.type === 'browser_toolset_20260801')).toBe(1);
-    expect(first!.body.tools[1]!.configs).toMatchObject({ javascript_exec: { enabled: false }, file_upload: { enabled: false } });
+    expect(first!.body.tools[1]!.configs).toMatchObject({ javascript_exec: { enabled: true }, file_upload: { enabled: true } });
 
     const [navigated, text] = lastToolResults(second!);
     expect(navigated).toMatchObject({ toolset_name: 'browser', text: `Navigated to ${web.origin}/text — Field notes (HTTP 200)` });
