@@ -1,7 +1,9 @@
 import type { Benchmark } from './bench-types.js';
+import { browserStepBenchmark } from './browser-step.js';
 import { pushLatencyBenchmark } from './push-latency.js';
 import { screenshotBenchmark } from './screenshot.js';
 import { statusLatencyBenchmark } from './status-latency.js';
+import { taskListBenchmark } from './task-list-rps.js';
 import { stepOverheadBenchmark } from './step-overhead.js';
 import { measureTypingCharsPerSecond } from './type-speed.js';
 
@@ -25,8 +27,10 @@ const typingBenchmark: Benchmark = {
  */
 export const benchmarks: readonly Benchmark[] = [
   screenshotBenchmark,
+  browserStepBenchmark,
   stepOverheadBenchmark,
   statusLatencyBenchmark,
+  taskListBenchmark,
   pushLatencyBenchmark,
   typingBenchmark,
 ];
