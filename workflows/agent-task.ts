@@ -18,6 +18,7 @@ import {
 import type { DesktopActivities } from '../activities/index.js';
 import {
   DEFAULT_MAX_STEPS,
+  MAX_PROMPT_CHARS,
   MEMO_STEPS_KEPT,
   ErrorType,
   queuePositionSignal,
@@ -42,7 +43,6 @@ import { familyFor, unknownToolResult, type ToolFamily, type ToolRunContext } fr
 
 /** Steps kept in the status and carried across continue-as-new; older ones live in the transcript. */
 const RECENT_STEPS_KEPT = 30;
-const MAX_PROMPT_CHARS = 20_000;
 const ASK_FOR_SCREEN_AGAIN_EVERY = '2 minutes';
 /** Workflow change: a task starts without the screen when another task holds it, and takes it on its first computer call. */
 const SCREEN_ON_DEMAND = 'screen-on-demand';
@@ -261,8 +261,9 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     /** The turn's narration goes with its first step. */
     let said = narration;
     const details = (call: ToolCall, family: ToolFamily): Partial<StepRecord> => {
-      const extra = { ...family.stepDetails?.(call, geometry) };
+      const extra: Partial<StepRecord> = { ...family.stepDetails?.(call, geometry) };
       if (input.redactTyping) delete extra.typed;
+      if (extra.point && geometry) extra.screen = geometry.logical;
       const withNarration = said ? { ...extra, narration: said } : extra;
       said = undefined;
       return withNarration;

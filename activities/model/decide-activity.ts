@@ -71,6 +71,11 @@ const SERVER_SIDE_CLEARING = {
   ],
 } as const;
 
+/** The most of the model's final words a decision carries; the transcript keeps all of them. */
+const MAX_DECISION_TEXT = 20_000;
+/** The most tool input one decision may carry through workflow history. */
+const MAX_DECISION_INPUTS = 1024 * 1024;
+
 /** How much of a turn's narration travels to the phone; the transcript keeps all of it. */
 const MAX_NARRATION = 2000;
 
@@ -209,7 +214,18 @@ export function createModelActivities(deps: ModelActivityDeps) {
       cacheReadTokens: parsed.data.usage?.cache_read_input_tokens ?? 0,
     });
     const narration = narrationOf(content);
-    return { transcriptRef, toolUses, text, ...(narration ? { narration } : {}), stopReason: parsed.data.stop_reason ?? null };
+    // The decision travels through workflow history, which takes at most 2 MB a payload: the final
+    // text is cut (the transcript keeps all of it), and tool inputs that large are refused at once
+    // instead of failing the workflow task again and again.
+    const inputsSize = JSON.stringify(toolUses.map((use) => use.input)).length;
+    if (inputsSize > MAX_DECISION_INPUTS) {
+      throw ApplicationFailure.nonRetryable(
+        `The model's reply asked for tool calls with ${Math.round(inputsSize / 1024)} KB of input, more than a task step can carry (${MAX_DECISION_INPUTS / 1024} KB).`,
+        ErrorType.modelOutput,
+      );
+    }
+    const shownText = text.length > MAX_DECISION_TEXT ? `${text.slice(0, MAX_DECISION_TEXT)}… (the rest is in the task's transcript)` : text;
+    return { transcriptRef, toolUses, text: shownText, ...(narration ? { narration } : {}), stopReason: parsed.data.stop_reason ?? null };
   }
 
   return { decideNextStep };

@@ -2,7 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenLockStateQuery, screenLockWorkflowId } from '../../common/contract.js';
 import { startTask } from '../../common/task-starter.js';
-import { apiError, computer, endTurn, lastToolResults } from '../helpers/fake-messages-api.js';
+import { apiError, computer, endTurn, lastToolResults, toolUseReply } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 
 describe('when the model service misbehaves', () => {
@@ -86,5 +86,21 @@ describe('when the model service misbehaves', () => {
     expect(result).toMatchObject({ reason: 'timed_out', text: expect.stringMatching(/time limit of 10 s/) });
     const lock = await stack.client.workflow.getHandle(screenLockWorkflowId(stack.desktopId)).query(screenLockStateQuery);
     expect(lock.holder).toBeNull();
+  });
+
+  it('handles a reply too large for workflow history: a long final text is cut, a huge tool input ends the task with a reason', async () => {
+    stack.model.drain();
+    stack.model.enqueue(endTurn('x'.repeat(3 * 1024 * 1024)));
+    const talkative = await startTask(stack.client, stack.config, { prompt: 'say a lot', desktopId: stack.desktopId });
+    const said = await stack.client.workflow.getHandle(talkative).result();
+    expect(said.reason).toBe('completed');
+    expect(said.text.length).toBeLessThan(21_000);
+    expect(said.text).toMatch(/the rest is in the task's transcript/);
+
+    stack.model.enqueue(toolUseReply({ name: 'str_replace_based_edit_tool', input: { command: 'create', path: 'huge.txt', file_text: 'y'.repeat(2 * 1024 * 1024) } }));
+    const huge = await startTask(stack.client, stack.config, { prompt: 'write a huge file', desktopId: stack.desktopId });
+    const failure = await stack.client.workflow.getHandle(huge).result().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(JSON.stringify((failure as WorkflowFailedError).cause)).toMatch(/more than a task step can carry/);
   });
 });
