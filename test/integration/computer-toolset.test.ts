@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskResult } from '../../common/contract.js';
 import { startTask } from '../../common/task-starter.js';
-import { computer, endTurn, imagesIn, lastToolResults, toolsetCall, toolsetReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
+import { computer, endTurn, imagesIn, lastToolResults, toolsetCall, toolsetReply, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
 
@@ -92,6 +92,31 @@ describe('the computer toolset on a 1920x1080 screen, unscaled', () => {
     expect(results.map((result) => result.text)).toEqual(['Clicked.', 'Typed.', 'Pressed exclam.', 'Pressed Return.', 'Pressed ctrl+d.']);
     expect(results.every((result) => !result.is_error)).toBe(true);
     expect(results.map((result) => result.images)).toEqual([0, 0, 0, 0, 1]);
+  });
+
+  it('answers every call of a turn that mixes computer members and file tools, each by its own id', async () => {
+    const file = path.join(stack.roots[0]!, 'mixed.txt');
+    await openNotes(stack, 'mixed-notes', file);
+    const centre = await windowCentre(stack, '^mixed-notes$');
+    const written = path.join(stack.roots[0]!, 'written.txt');
+    const calls = [
+      toolsetCall('left_click', { coordinate: [centre.x, centre.y] }),
+      { name: 'str_replace_based_edit_tool', input: { command: 'create', path: written, file_text: 'from the editor\n' }, id: 'toolu_mixed_file' },
+      toolsetCall('type', { text: 'from the keyboard\n' }),
+      { name: 'file_manager', input: { op: 'stat', path: written }, id: 'toolu_mixed_stat' },
+      toolsetCall('key', { text: 'ctrl+d' }),
+    ];
+    stack.model.enqueue(toolUseReply(...calls), endTurn('Did both.'));
+    expect(await runTask(stack, 'type and write')).toMatchObject({ reason: 'completed' });
+
+    expect(await readFile(file, 'utf8')).toBe('from the keyboard\n');
+    expect(await readFile(written, 'utf8')).toBe('from the editor\n');
+    const results = lastToolResults(requestsOfThisTest()[1]!);
+    expect(results.map((result) => result.tool_use_id)).toEqual(calls.map((call) => call.id));
+    expect(results.map((result) => result.toolset_name)).toEqual(['computer', undefined, 'computer', undefined, 'computer']);
+    expect(results.map((result) => result.is_error ?? false)).toEqual([false, false, false, false, false]);
+    expect(results[1]!.text).toMatch(/created|Created/);
+    expect(results[3]!.text).toMatch(/16 bytes|size/i);
   });
 
   it('stops a batch at its first failure: the rest are not executed and nothing after it reaches the screen', async () => {

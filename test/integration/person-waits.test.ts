@@ -111,18 +111,32 @@ describe('a task that needs the person', () => {
     expect(textOf(followed)).toMatch(/A message from the person: now do the extra step/);
   });
 
-  it('keeps a question through a kill -9 of the worker and the Temporal server, and finishes once answered', async () => {
-    stack.model.enqueue(toolUseReply({ name: 'ask_user', input: { question: 'Send it now?' }, id: 'toolu_ask_2' }), endTurn('Sent.'));
-    const taskId = await startTask(stack.client, stack.config, { prompt: 'send the report', desktopId: stack.desktopId });
+  it('keeps a question and an approval through a kill -9 of the worker and the Temporal server, and finishes once answered', async () => {
+    const report = path.join(stack.roots[0]!, 'report.txt');
+    stack.model.enqueue(
+      toolUseReply({ name: 'ask_user', input: { question: 'Send it now?' }, id: 'toolu_ask_2' }),
+      toolUseReply({ name: 'str_replace_based_edit_tool', input: { command: 'create', path: report, file_text: 'sent\n' }, id: 'toolu_write_1' }),
+      endTurn('Sent.'),
+    );
+    const taskId = await startTask(stack.client, { ...stack.config, approve: ['str_replace_based_edit_tool'] }, { prompt: 'send the report', desktopId: stack.desktopId });
     await eventually(() => progressOf(stack, taskId), (value) => value.phase === 'needs_input');
 
-    await worker.kill();
-    await stack.temporal.server.stop(0);
-    await stack.temporal.restart();
-    worker = await stack.startWorker();
-
+    const crashEverything = async (): Promise<void> => {
+      await worker.kill();
+      await stack.temporal.server.stop(0);
+      await stack.temporal.restart();
+      worker = await stack.startWorker();
+    };
+    await crashEverything();
     await eventually(() => progressOf(stack, taskId), (value) => value.question?.id === 'toolu_ask_2');
     await stack.client.workflow.getHandle(taskId).signal(answerSignal, { questionId: 'toolu_ask_2', text: 'yes' });
+
+    await eventually(() => progressOf(stack, taskId), (value) => value.approval?.id === 'toolu_write_1');
+    await crashEverything();
+    await eventually(() => progressOf(stack, taskId), (value) => value.approval?.id === 'toolu_write_1');
+    await expect(readFile(report, 'utf8')).rejects.toThrow();
+    await stack.client.workflow.getHandle(taskId).signal(approvalSignal, { approvalId: 'toolu_write_1', approve: true });
     expect(await stack.client.workflow.getHandle(taskId).result()).toMatchObject({ reason: 'completed', text: 'Sent.' });
+    expect(await readFile(report, 'utf8')).toBe('sent\n');
   });
 });
