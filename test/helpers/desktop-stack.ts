@@ -44,6 +44,10 @@ export interface DesktopStack {
    * given): a checkout of an earlier release plays the worker from before an upgrade.
    */
   startWorker(options?: { repo?: string }): Promise<WorkerProcess>;
+  /** Stops the X server, as when the desktop session ends or the display is lost. */
+  stopDisplay(): Promise<void>;
+  /** Starts the X server again on the same display number. */
+  restartDisplay(): Promise<void>;
   /** Resets a task to its first workflow task, as the Web UI's "Reset" does; returns the new run id. */
   resetToStart(taskId: string, reason: string): Promise<string>;
   stop(): Promise<void>;
@@ -55,7 +59,8 @@ export async function startDesktopStack(
   const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-stack-'));
   const roots = [path.join(home, 'granted')];
   await mkdir(roots[0]!, { recursive: true });
-  const x = await startXDisplay({ width: options.width ?? 1280, height: options.height ?? 800 });
+  const size = { width: options.width ?? 1280, height: options.height ?? 800 };
+  let x = await startXDisplay(size);
   const temporal = await startTestTemporal({ home, dynamicConfig: options.dynamicConfig });
   const model = await startFakeMessagesApi();
   const desktopId = `test-${randomUUID().slice(0, 8)}`;
@@ -115,6 +120,12 @@ export async function startDesktopStack(
     desktopId,
     display: x.display,
     displayEnv: x.env,
+    async stopDisplay() {
+      await x.stop();
+    },
+    async restartDisplay() {
+      x = await startXDisplay({ ...size, number: Number(x.display.replace(/^:/, '')) });
+    },
     env,
     config,
     temporal,
