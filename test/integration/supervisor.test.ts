@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,11 @@ interface Start {
 }
 
 async function start(env: NodeJS.ProcessEnv): Promise<Start> {
+  // The supervisor logs each part's start as JSON in its log file (the terminal gets short lines).
+  const logFile = path.join(String(env.DISPATCH_HOME), 'logs', 'opendispatch.log');
+  const readLog = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+  // Only this start's lines: earlier starts in the same data folder logged to the same file.
+  const before = readLog().length;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), 'start'], { env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -41,7 +46,8 @@ async function start(env: NodeJS.ProcessEnv): Promise<Start> {
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const pids = (part: string): number[] =>
-    stderr
+    readLog()
+      .slice(before)
       .split('\n')
       .filter((line) => line.startsWith('{') && line.includes(`"message":"${part} started"`))
       .map((line) => (JSON.parse(line) as { pid: number }).pid);
