@@ -127,7 +127,14 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
     },
     ...createBrowserActivities({ tabs: browserTabs, store: deps.store, journal, uploadRoots: deps.roots }),
     ...createMcpActivities({ connectors: deps.mcp, store: deps.store, journal }),
-    ...createFileActivities({ roots: deps.roots, trashDir: deps.trashDir, journalDir: deps.journalDir, maxCharacters: TEXT_EDITOR_MAX_CHARACTERS }),
+    ...createFileActivities({
+      roots: deps.roots,
+      trashDir: deps.trashDir,
+      journalDir: deps.journalDir,
+      maxCharacters: TEXT_EDITOR_MAX_CHARACTERS,
+      store: deps.store,
+      defaultModel: deps.defaultModel,
+    }),
     ...createModelActivities({
       messages: deps.messages,
       store: deps.store,

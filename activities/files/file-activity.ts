@@ -1,14 +1,17 @@
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ToolResultRecord } from '../../common/contract.js';
+import { DEFAULT_MODEL } from '../../common/models.js';
 import { whileHeartbeating } from '../heartbeat.js';
 import { systemClock, type Clock } from '../ports.js';
+import { imageLimitForModel } from '../screen/image-limits.js';
+import type { ContentStore } from '../store/content-store.js';
 import { createToolCallJournal, type IntentJournal } from '../store/tool-call-journal.js';
 import { createChangeRecovery } from './change-recovery.js';
 import { FILE_MANAGER_TOOL_NAME, createFileManager } from './file-manager.js';
 import { createGrantedRoots, isWithin } from './granted-roots.js';
 import type { ToolOutcome } from './model-tool.js';
-import { TEXT_EDITOR_TOOL_NAME, createTextEditor } from './text-editor.js';
+import { TEXT_EDITOR_TOOL_NAME, createTextEditor, type ToolCallContext } from './text-editor.js';
 import type { ChangeRecorder, WriteIntent } from './write-intent.js';
 
 /** `ApplicationFailure.type` for a call the workflow built wrongly (a bug, not the model's doing). */
@@ -35,6 +38,10 @@ export interface FileActivityDeps {
   startedAt?: Date;
   /** How often a running call heartbeats. Default 2 s, well inside the workflow's heartbeatTimeout. */
   heartbeatEveryMs?: number;
+  /** Where pictures and PDFs the editor shows the model are kept; without it, it shows none. */
+  store?: Pick<ContentStore, 'put'>;
+  /** The model whose image rule applies to a call that names none. */
+  defaultModel?: string;
 }
 
 export interface PerformFileToolArgs {
@@ -42,10 +49,12 @@ export interface PerformFileToolArgs {
   toolUseId: string;
   toolName: string;
   input: unknown;
+  /** The task's model: pictures the editor shows are fitted to its image rule. */
+  model?: string;
 }
 
 interface FileTool {
-  run(input: unknown, recorder: ChangeRecorder): Promise<ToolOutcome>;
+  run(input: unknown, recorder: ChangeRecorder, context: ToolCallContext): Promise<ToolOutcome>;
 }
 
 /**
@@ -77,7 +86,7 @@ export function createFileActivities(deps: FileActivityDeps) {
   const heartbeatEveryMs = deps.heartbeatEveryMs ?? 2_000;
 
   const tools: Record<string, FileTool> = {
-    [TEXT_EDITOR_TOOL_NAME]: createTextEditor({ roots, maxCharacters: deps.maxCharacters }),
+    [TEXT_EDITOR_TOOL_NAME]: createTextEditor({ roots, maxCharacters: deps.maxCharacters, store: deps.store }),
     [FILE_MANAGER_TOOL_NAME]: createFileManager({ roots, trashDir: deps.trashDir, clock }),
   };
 
@@ -97,7 +106,13 @@ export function createFileActivities(deps: FileActivityDeps) {
     return next;
   };
 
-  const answer = (args: PerformFileToolArgs, outcome: ToolOutcome): ToolResultRecord => ({ toolUseId: args.toolUseId, isError: outcome.isError, text: outcome.text });
+  const answer = (args: PerformFileToolArgs, outcome: ToolOutcome): ToolResultRecord => ({
+    toolUseId: args.toolUseId,
+    isError: outcome.isError,
+    text: outcome.text,
+    ...(outcome.imageRef ? { imageRef: outcome.imageRef, imageMediaType: outcome.imageMediaType } : {}),
+    ...(outcome.blocks ? { blocks: outcome.blocks } : {}),
+  });
 
   const perform = async (args: PerformFileToolArgs): Promise<ToolResultRecord> => {
     await (leftoversRemoved ??= removeLeftovers());
@@ -119,7 +134,8 @@ export function createFileActivities(deps: FileActivityDeps) {
           intent = next;
         },
       };
-      const ran = await tool.run(args.input, recorder).catch(async (error: unknown) => {
+      const context: ToolCallContext = { imageRule: imageLimitForModel(args.model ?? deps.defaultModel ?? DEFAULT_MODEL) };
+      const ran = await tool.run(args.input, recorder, context).catch(async (error: unknown) => {
         // An I/O failure, retried by Temporal: the retry judges the disk; our half-made files go now.
         if (intent) await recovery.removeTemporaries(intent);
         throw error;

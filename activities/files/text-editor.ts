@@ -1,10 +1,14 @@
 import { constants } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { temporaryPathFor } from '../../common/atomic-file.js';
+import { DEFAULT_MODEL, modelProfile, type ImageRule } from '../../common/models.js';
+import { documentKindOf, isPlainText, notEditableMessage, unreadFormat } from './documents/document-kinds.js';
+import { viewDocument, type DocumentViewDeps } from './documents/document-view.js';
+import { listTwoLevels } from './folder-listing.js';
 import type { GrantedRoots } from './granted-roots.js';
-import { runModelTool, ToolRefusal, type ToolOutcome } from './model-tool.js';
+import { runModelTool, ToolRefusal, type ToolAnswer, type ToolOutcome } from './model-tool.js';
 import { lineOf, numbered, occurrenceLines, snippet, splitLines } from './text-lines.js';
 import { ABSENT, NOT_RECORDED, contentFingerprint, type ChangeRecorder } from './write-intent.js';
 import { ToolName } from '../../common/contract.js';
@@ -25,6 +29,9 @@ export type { ToolOutcome };
  * - Every write (create, str_replace, insert) first records its intent (the file's hash before and
  *   after, the answer, the temporary's name) through the {@link ChangeRecorder}, so a retry after a
  *   crash can tell from the file whether the edit landed (see write-intent.ts).
+ * - `view` reads documents in place (spreadsheets, Word, OpenDocument, slides, PDFs, pictures; see
+ *   documents/). Writing them is refused: the model is pointed to `create` of a .csv, .md or .txt.
+ *   CSV and TSV are text underneath, so `str_replace` and `insert` still edit them.
  */
 
 export const TEXT_EDITOR_TOOL_NAME = ToolName.textEditor;
@@ -40,7 +47,6 @@ export function textEditorToolDefinition(maxCharacters?: number) {
 
 /** Files larger than this are not opened by the editor; the model is told so. */
 export const MAX_EDITABLE_BYTES = 10 * 1024 * 1024;
-const MAX_LISTED_ENTRIES = 1000;
 
 const filePath = z.string().describe('Absolute path, or relative to the first granted folder');
 
@@ -91,16 +97,21 @@ export function decodeText(bytes: Buffer): string | undefined {
   }
 }
 
+/** What one call knows of its task: the image rule of its model, for pictures it shows. */
+export interface ToolCallContext {
+  imageRule: ImageRule;
+}
+
 export interface TextEditor {
   /**
    * Validates and runs one command, recording what a write is about to change before it changes
    * it. Throws only for failures worth retrying (I/O errors).
    */
-  run(input: unknown, recorder?: ChangeRecorder): Promise<ToolOutcome>;
+  run(input: unknown, recorder?: ChangeRecorder, context?: ToolCallContext): Promise<ToolOutcome>;
 }
 
 /** The text editor over the granted folders; `maxCharacters` clips what `view` shows. */
-export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: number }): TextEditor {
+export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: number } & DocumentViewDeps): TextEditor {
   const { roots, maxCharacters } = deps;
 
   const readText = async (real: string): Promise<{ text: string; mode: number; fingerprint: string }> => {
@@ -112,7 +123,8 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
     const bytes = await readFile(real, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
     const text = decodeText(bytes);
     if (text === undefined) {
-      throw new ToolRefusal(`${real} is a binary (or non-UTF-8) file; the text editor only handles text.`);
+      const format = unreadFormat(real);
+      throw new ToolRefusal(format ? `${real} is ${format}.` : `${real} is a binary (or non-UTF-8) file; the text editor only handles text.`);
     }
     return { text, mode: info.mode & 0o7777, fingerprint: contentFingerprint(bytes) };
   };
@@ -134,10 +146,15 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
     );
   };
 
-  const view = async (real: string, range?: [number, number]): Promise<string> => {
+  const view = async (real: string, range: [number, number] | undefined, context: ToolCallContext): Promise<string | ToolAnswer> => {
     if ((await stat(real)).isDirectory()) {
       if (range) throw new ToolRefusal('view_range only applies to files, not folders.');
       return clip(await listTwoLevels(real));
+    }
+    const kind = documentKindOf(real);
+    if (kind) {
+      const answer = await viewDocument(deps, real, kind, range, context.imageRule);
+      return { ...answer, text: clip(answer.text) };
     }
     const lines = splitLines((await readText(real)).text);
     if (lines.length === 0) return `${real} is empty.`;
@@ -202,11 +219,13 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
     return write(recorder, real, fingerprint, updated, answer, { mode });
   };
 
-  const execute = async (recorder: ChangeRecorder, input: TextEditorInput): Promise<string> => {
+  const execute = async (recorder: ChangeRecorder, input: TextEditorInput, context: ToolCallContext): Promise<string | ToolAnswer> => {
     const target = await roots.resolve(input.path);
+    const kind = documentKindOf(target.real);
+    if (input.command !== 'view' && kind && !isPlainText(kind)) throw new ToolRefusal(notEditableMessage(target.real));
     switch (input.command) {
       case 'view':
-        return view(target.real, input.view_range);
+        return view(target.real, input.view_range, context);
       case 'create':
         return create(recorder, target.real, target.exists, input.file_text);
       case 'str_replace':
@@ -217,31 +236,7 @@ export function createTextEditor(deps: { roots: GrantedRoots; maxCharacters?: nu
   };
 
   return {
-    run: (input, recorder = NOT_RECORDED) =>
-      runModelTool({ name: TEXT_EDITOR_TOOL_NAME, schema: textEditorInputSchema, usage: EXPECTED_SHAPES }, input, (request) => execute(recorder, request)),
+    run: (input, recorder = NOT_RECORDED, context = { imageRule: modelProfile(DEFAULT_MODEL).images }) =>
+      runModelTool({ name: TEXT_EDITOR_TOOL_NAME, schema: textEditorInputSchema, usage: EXPECTED_SHAPES }, input, (request) => execute(recorder, request, context)),
   };
-}
-
-/** Non-hidden entries up to two levels below `folder`, folders marked with a trailing slash. */
-async function listTwoLevels(folder: string): Promise<string> {
-  const entries: string[] = [];
-  let truncated = false;
-  const walk = async (relative: string, depth: number): Promise<void> => {
-    const children = (await readdir(path.join(folder, relative), { withFileTypes: true }))
-      .filter((child) => !child.name.startsWith('.'))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    for (const child of children) {
-      if (entries.length >= MAX_LISTED_ENTRIES) {
-        truncated = true;
-        return;
-      }
-      const name = path.join(relative, child.name);
-      entries.push(child.isDirectory() ? `${name}/` : name);
-      if (child.isDirectory() && depth < 2) await walk(name, depth + 1).catch(() => undefined);
-    }
-  };
-  await walk('', 1);
-  const header = `Files and folders up to 2 levels deep in ${folder} (hidden items skipped):`;
-  const footer = truncated ? `\n<listing stopped at ${MAX_LISTED_ENTRIES} entries>` : '';
-  return `${header}\n${entries.length ? entries.join('\n') : '(empty)'}${footer}`;
 }

@@ -17,6 +17,25 @@ export interface ImageReferenceBlock {
   source: { type: 'blob_ref'; ref: BlobRef; media_type: string };
 }
 
+/** A PDF inside a stored message (a tool result), by reference; base64 only in the request. */
+export interface DocumentReferenceBlock {
+  type: 'document';
+  source: { type: 'blob_ref'; ref: BlobRef; media_type: 'application/pdf' };
+  title?: string;
+}
+
+/** A PDF in a stored message, by reference into the content store. */
+export function documentReference(ref: BlobRef, title?: string): DocumentReferenceBlock {
+  return { type: 'document', source: { type: 'blob_ref', ref, media_type: 'application/pdf' }, ...(title ? { title } : {}) };
+}
+
+/**
+ * How many of the newest PDFs a request carries whole. The API counts every PDF page of a request
+ * against one limit (100 pages for most models), and a PDF costs its pages' tokens on every turn,
+ * so an older one becomes a note; the model can view the file again.
+ */
+export const DOCUMENTS_KEPT = 1;
+
 export function emptyTranscript(): StoredTranscript {
   return { version: 1, messages: [] };
 }
@@ -62,15 +81,23 @@ function isImageReference(block: unknown): block is ImageReferenceBlock {
   return candidate?.type === 'image' && candidate.source?.type === 'blob_ref';
 }
 
-function forEachImage(messages: ApiMessage[], visit: (block: ImageReferenceBlock) => void): void {
+function isDocumentReference(block: unknown): block is DocumentReferenceBlock {
+  const candidate = block as Partial<DocumentReferenceBlock> | null;
+  return candidate?.type === 'document' && candidate.source?.type === 'blob_ref';
+}
+
+/** Every block of the messages that passes `test`, tool results' inner blocks included, in order. */
+function countBlocks(messages: ApiMessage[], test: (block: unknown) => boolean): number {
+  let count = 0;
   for (const message of messages) {
     for (const block of message.content) {
-      if (isImageReference(block)) visit(block);
+      if (test(block)) count++;
       if (block.type === 'tool_result' && Array.isArray(block.content)) {
-        for (const inner of block.content as unknown[]) if (isImageReference(inner)) visit(inner);
+        for (const inner of block.content as unknown[]) if (test(inner)) count++;
       }
     }
   }
+  return count;
 }
 
 /**
@@ -85,19 +112,20 @@ export interface ImageRetention {
 export const DEFAULT_IMAGE_RETENTION: ImageRetention = { keep: 3, chunk: 3 };
 
 /**
- * Builds the API messages from a stored transcript: the newest images as base64, older ones as a
- * short note, and a cache breakpoint on the last two user turns so each request reads the
- * previous one's cache.
+ * Builds the API messages from a stored transcript: the newest images and PDFs as base64 (the
+ * content store holds their bytes), older ones as a short note, and a cache breakpoint on the
+ * last two user turns so each request reads the previous one's cache.
  */
 export async function toApiMessages(
   transcript: StoredTranscript,
+  /** Reads a blob (an image or a PDF) from the content store. */
   loadImage: (ref: BlobRef) => Promise<Buffer>,
   retention: ImageRetention = DEFAULT_IMAGE_RETENTION,
 ): Promise<ApiMessage[]> {
-  let total = 0;
-  forEachImage(transcript.messages, () => total++);
-  const surplus = Math.max(0, total - retention.keep);
+  const surplus = Math.max(0, countBlocks(transcript.messages, isImageReference) - retention.keep);
   const dropped = surplus - (surplus % Math.max(1, retention.chunk));
+  const documentsDropped = Math.max(0, countBlocks(transcript.messages, isDocumentReference) - DOCUMENTS_KEPT);
+  let documentIndex = 0;
 
   const convert = async (block: Record<string, unknown>, index: { value: number }): Promise<Record<string, unknown>> => {
     if (isImageReference(block)) {
@@ -105,6 +133,12 @@ export async function toApiMessages(
       if (position < dropped) return { type: 'text', text: '[an earlier screenshot, no longer shown]' };
       const data = (await loadImage(block.source.ref)).toString('base64');
       return { type: 'image', source: { type: 'base64', media_type: block.source.media_type, data } };
+    }
+    if (isDocumentReference(block)) {
+      const name = block.title ?? 'a PDF';
+      if (documentIndex++ < documentsDropped) return { type: 'text', text: `[${name}, shown earlier, is no longer attached; view it again to read it]` };
+      const data = (await loadImage(block.source.ref)).toString('base64');
+      return { type: 'document', source: { type: 'base64', media_type: block.source.media_type, data }, ...(block.title ? { title: block.title } : {}) };
     }
     if (block.type === 'tool_result' && Array.isArray(block.content)) {
       const inner: Array<Record<string, unknown>> = [];

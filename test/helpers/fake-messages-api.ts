@@ -152,6 +152,17 @@ export function imagesIn(request: RecordedRequest): Array<{ media_type: string; 
   return found;
 }
 
+/** The documents (PDFs) the model was shown in a request, wherever they are, with their titles. */
+export function documentsIn(request: RecordedRequest): Array<{ title?: string; source: { type?: string; media_type?: string; data?: string } }> {
+  const found: Array<{ title?: string; source: { type?: string; media_type?: string; data?: string } }> = [];
+  const visit = (block: Record<string, unknown>): void => {
+    if (block.type === 'document') found.push({ ...(typeof block.title === 'string' ? { title: block.title } : {}), source: block.source as { type?: string } });
+    if (block.type === 'tool_result') for (const inner of resultBlocksOf(block)) visit(inner);
+  };
+  for (const message of request.body.messages) for (const block of blocksOf(message)) visit(block);
+  return found;
+}
+
 /** One tool result of a request's last user turn, as a test reads it. */
 export interface SentToolResult {
   tool_use_id: string;

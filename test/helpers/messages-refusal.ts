@@ -3,8 +3,8 @@
  * the request, and the small helpers its rule modules share to read a request defensively.
  */
 export interface Refusal {
-  status: 400 | 404;
-  type: 'invalid_request_error' | 'not_found_error';
+  status: 400 | 404 | 413;
+  type: 'invalid_request_error' | 'not_found_error' | 'request_too_large';
   /** Names the offending field first (`messages.2.content.0: ...`), as the real API does. */
   message: string;
 }

@@ -5,6 +5,7 @@ import type {
   BetaToolResultBlockParam,
   MessageCreateParamsNonStreaming as BetaRequest,
 } from '@anthropic-ai/sdk/resources/beta/messages';
+import { checkDocuments, MAX_REQUEST_BYTES } from './messages-document-rules.js';
 import { checkImages } from './messages-image-rules.js';
 import { resolveModel, type KnownModel } from './messages-model-table.js';
 import { blocksOf, firstRefusal, invalid, isRecord, resultBlocksOf, type Json, type Loose, type Refusal } from './messages-refusal.js';
@@ -122,7 +123,7 @@ function checkCacheBreakpoints(request: Loose<MessagesRequest>, messages: Json[]
  * Whether the real Messages API would refuse this request, and how: the status, error type and
  * message it would answer with, or undefined for a request it accepts. The body is parsed
  * defensively (it is whatever the product sent); the rules, each in the module for its concern,
- * run in the order the API reports them: model, sizes and shapes, tools, turns, caching, images.
+ * run in the order the API reports them: model, sizes and shapes, tools, turns, caching, images, documents.
  */
 /** Server-side context editing is a beta: without its header the API does not know the field. */
 function checkContextManagement(value: unknown, betas: ReadonlySet<string>): Refusal | undefined {
@@ -137,6 +138,9 @@ function checkContextManagement(value: unknown, betas: ReadonlySet<string>): Ref
 
 export function checkMessagesRequest(body: unknown, headers: RequestHeaders): Refusal | undefined {
   if (!isRecord(body)) return invalid('The request body is not a JSON object');
+  if (Buffer.byteLength(JSON.stringify(body)) > MAX_REQUEST_BYTES) {
+    return { status: 413, type: 'request_too_large', message: `Request exceeds the maximum allowed number of bytes (${MAX_REQUEST_BYTES}).` };
+  }
   const request = body as Loose<MessagesRequest>;
   const shapes = firstRefusal(
     () => checkModel(request.model),
@@ -154,5 +158,6 @@ export function checkMessagesRequest(body: unknown, headers: RequestHeaders): Re
     () => checkToolTurns(messages),
     () => checkCacheBreakpoints(request, messages),
     () => checkImages(known, messages),
+    () => checkDocuments(messages),
   );
 }

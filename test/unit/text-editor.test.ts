@@ -73,8 +73,10 @@ describe('view', () => {
   });
 
   it('reports a binary file, a missing file and a folder given to str_replace as errors', async () => {
+    await writeFile(path.join(root, 'blob.bin'), Buffer.from([0xff, 0xd8, 0x00, 0x10, 0x4a]));
+    expect(await perform({ command: 'view', path: 'blob.bin' })).toMatchObject({ isError: true, text: expect.stringContaining('binary') });
     await writeFile(path.join(root, 'photo.jpg'), Buffer.from([0xff, 0xd8, 0x00, 0x10, 0x4a]));
-    expect(await perform({ command: 'view', path: 'photo.jpg' })).toMatchObject({ isError: true, text: expect.stringContaining('binary') });
+    expect(await perform({ command: 'view', path: 'photo.jpg' })).toMatchObject({ isError: true, text: expect.stringContaining('could not be read as a picture') });
     expect(await perform({ command: 'view', path: 'nope.txt' })).toMatchObject({ isError: true, text: expect.stringContaining('No such file') });
     const folder = await perform({ command: 'str_replace', path: 'letters', old_str: 'a', new_str: 'b' });
     expect(folder).toMatchObject({ isError: true, text: expect.stringContaining('is a folder') });

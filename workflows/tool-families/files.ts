@@ -36,7 +36,7 @@ export const filesFamily: ToolFamily = {
   async run(call, context): Promise<ToolResultRecord> {
     try {
       return await CancellationScope.nonCancellable(() =>
-        performFileTool({ taskId: context.taskId, toolUseId: call.id, toolName: call.name, input: call.input }),
+        performFileTool({ taskId: context.taskId, toolUseId: call.id, toolName: call.name, input: call.input, model: context.model }),
       );
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
