@@ -66,6 +66,8 @@ export const taskStepSchema = z.object({
   typed: z.string().optional(),
   /** Where a click or other pointer step acted, in the desktop's screen pixels. */
   point: z.object({ x: z.number(), y: z.number() }).optional(),
+  /** The screen's size in the pixels of `point`; the screenshot shows the whole screen, so `point / screen` places it on any rendering of it. */
+  screen: z.object({ width: z.number(), height: z.number() }).optional(),
 });
 export type TaskStep = z.infer<typeof taskStepSchema>;
 
@@ -88,6 +90,13 @@ export const taskDetailSchema = taskSummarySchema.extend({
   retryOf: z.string().optional(),
   /** The model the task runs with; absent for tasks started before it was recorded. */
   model: z.string().optional(),
+  /**
+   * Model decisions so far, the count the CLI reports as steps: one decision may run several
+   * actions (`steps` records share its `index`) or none (the final answer).
+   */
+  stepsTaken: z.number().int().optional(),
+  /** When the task's latest run ended; absent while it runs. */
+  finishedAt: z.string().optional(),
   /** While status is `needs_input`: what the agent asked, and the choices it offered if any. */
   question: z.object({ id: z.string(), text: z.string(), options: z.array(z.string()).optional() }).optional(),
   /** While status is `needs_approval`: the action waiting, with its whole input. */
@@ -227,5 +236,8 @@ export const scheduleSchema = z.object({
   nextRunAt: z.string().optional(),
   recentRuns: z.array(z.object({ taskId: z.string(), scheduledAt: z.string(), status: taskStatusSchema.optional() })),
 });
+export type Schedule = z.infer<typeof scheduleSchema>;
 export const scheduleListSchema = z.object({ schedules: z.array(scheduleSchema) });
+export type ScheduleList = z.infer<typeof scheduleListSchema>;
 export const createdScheduleSchema = z.object({ id: z.string(), nextRunAt: z.string().optional() });
+export type CreatedSchedule = z.infer<typeof createdScheduleSchema>;

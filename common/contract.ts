@@ -152,7 +152,8 @@ export interface ToolResultRecord {
   /**
    * Other content blocks a toolset's result carries, sent as they are after the text and image
    * (the browser toolset's small `browser_state` block). Never inline images or large data: an
-   * MCP result's further images travel here as image references into the content store.
+   * MCP result's further images travel here as image references into the content store, and a
+   * PDF the text editor hands the model as a document reference (activities/model/transcript.ts).
    */
   blocks?: Array<Record<string, unknown>>;
 }
@@ -206,6 +207,8 @@ export interface StepRecord {
   typed?: string;
   /** Where a pointer step acted, in screen pixels (what the person's own screen shows). */
   point?: { x: number; y: number };
+  /** The screen's size in the same pixels as `point`, so a client can place the point on the screenshot. */
+  screen?: { width: number; height: number };
   isError?: boolean;
   detail?: string;
 }

@@ -1,11 +1,15 @@
 import type {
   CancelledTask,
+  CreatedSchedule,
   CreatedTask,
+  CreateScheduleRequest,
   CreateTaskRequest,
   Desktop,
   ModelList,
   PairRequest,
   PairResponse,
+  Schedule,
+  ScheduleList,
   TaskDetail,
   TaskList,
 } from '../../common/api-schemas.js';
@@ -40,8 +44,11 @@ export interface ApiClient {
   listDesktops(): Promise<Desktop[]>;
   /** The models a task can pick, newest first, with the desktop's default marked. */
   listModels(): Promise<ModelList>;
-  /** Loads a step's screenshot (a gateway path from `TaskStep.screenshotUrl`) as an image blob. */
-  screenshot(path: string): Promise<Blob>;
+  /**
+   * Loads a step's screenshot (a gateway path from `TaskStep.screenshotUrl`) as an image blob: the
+   * 480 px preview, or with `full` the image at the size the agent saw it, to zoom into.
+   */
+  screenshot(path: string, size?: 'full'): Promise<Blob>;
   /** Answers the question the task is waiting on. */
   answerTask(id: string, text: string): Promise<void>;
   /** Approves or declines the action the task is waiting on; `always` approves that tool for the rest of the task. */
@@ -52,7 +59,16 @@ export interface ApiClient {
   pushPublicKey(): Promise<string>;
   subscribePush(subscription: PushSubscriptionJson): Promise<void>;
   unsubscribePush(endpoint: string): Promise<void>;
+  /** Every schedule, soonest next run first, each with its last runs and their status. */
+  listSchedules(): Promise<Schedule[]>;
+  /** Once (`at`) or on a cron in a time zone; the gateway refuses a bad one naming the field. */
+  createSchedule(request: CreateScheduleRequest): Promise<CreatedSchedule>;
+  /** Pauses, unpauses, runs now (`trigger`) or deletes a schedule. */
+  changeSchedule(id: string, change: ScheduleChange): Promise<void>;
 }
+
+/** What the phone can do to a schedule. */
+export type ScheduleChange = 'pause' | 'unpause' | 'trigger' | 'delete';
 
 export interface ApiOptions {
   getToken: () => string | null;
@@ -115,6 +131,7 @@ export function createApi(options: ApiOptions): ApiClient {
   }
 
   const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`;
+  const schedulePath = (id: string) => `/api/schedules/${encodeURIComponent(id)}`;
 
   return {
     pair: (request) => json<PairResponse>('POST', '/api/pair', request, false),
@@ -125,9 +142,9 @@ export function createApi(options: ApiOptions): ApiClient {
     retryTask: (id) => json<CreatedTask>('POST', `${taskPath(id)}/retry`),
     listDesktops: async () => (await json<{ desktops: Desktop[] }>('GET', '/api/desktops')).desktops,
     listModels: () => json<ModelList>('GET', '/api/models'),
-    async screenshot(path) {
+    async screenshot(path, size) {
       if (!isGatewayPath(path)) throw new ApiFailure(0, 'bad_url', 'This screenshot link does not point at your desktop.');
-      return (await send('GET', path)).blob();
+      return (await send('GET', size === 'full' ? `${path}${path.includes('?') ? '&' : '?'}size=full` : path)).blob();
     },
     answerTask: async (id, text) => void (await send('POST', `${taskPath(id)}/answer`, { text })),
     decideApproval: async (id, approve, always) => void (await send('POST', `${taskPath(id)}/approval`, always ? { approve, always } : { approve })),
@@ -135,6 +152,9 @@ export function createApi(options: ApiOptions): ApiClient {
     pushPublicKey: async () => (await json<{ publicKey: string }>('GET', '/api/push/vapid-public-key')).publicKey,
     subscribePush: async (subscription) => void (await send('POST', '/api/push/subscriptions', subscription)),
     unsubscribePush: async (endpoint) => void (await send('DELETE', '/api/push/subscriptions', { endpoint })),
+    listSchedules: async () => (await json<ScheduleList>('GET', '/api/schedules')).schedules,
+    createSchedule: (request) => json<CreatedSchedule>('POST', '/api/schedules', request),
+    changeSchedule: async (id, change) => void (await send(change === 'delete' ? 'DELETE' : 'POST', change === 'delete' ? schedulePath(id) : `${schedulePath(id)}/${change}`)),
   };
 }
 

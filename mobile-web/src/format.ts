@@ -33,3 +33,13 @@ export function createdWhen(iso: string, now = new Date()): string {
   const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   return date.toDateString() === now.toDateString() ? time : `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${time}`;
 }
+
+/** A span of time as a person reads it: "under 1 s", "12 s", "2 min 14 s", "1 h 5 min". */
+export function durationText(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 1000) return 'under 1 s';
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
+  return minutes % 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes / 60} h`;
+}

@@ -2,6 +2,10 @@ import { render } from 'preact';
 import { App } from './components/app.js';
 import './styles.css';
 import './conversation.css';
+import './connection.css';
+import './task-view.css';
+import './screenshots.css';
+import './schedules.css';
 
 render(<App />, document.getElementById('app') as HTMLElement);
 

@@ -6,6 +6,7 @@ import { emptyGatewayData, reduceGateway, type GatewayAction, type GatewayData }
 export interface Gateway {
   data: GatewayData;
   dispatch: (action: GatewayAction) => void;
+  /** The live socket; once it dropped, `offline` until it is live again. */
   connection: ConnectionState;
   /** Goes up by one on every (re)connect; screens showing one task re-fetch it when it changes. */
   generation: number;
@@ -32,7 +33,9 @@ export function useGateway(api: ApiClient, token: string, onUnauthorized: () => 
   useEffect(() => {
     const stream = new EventStream({
       token,
-      onState: setConnection,
+      // A reconnect attempt is still offline to the person until it succeeds; flickering to
+      // "connecting" every few seconds would read as progress that is not there.
+      onState: (state) => setConnection((previous) => (state === 'connecting' && previous === 'offline' ? previous : state)),
       onUnauthorized,
       onMessage(message) {
         switch (message.type) {

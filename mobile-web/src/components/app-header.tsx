@@ -1,19 +1,10 @@
-import type { ConnectionState } from '../events.js';
-
-const CONNECTION_TEXT: Record<ConnectionState, string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  offline: 'Offline, retrying',
-};
-
 interface Props {
-  connection?: ConnectionState;
   /** Shown as a Back button on screens below the list. */
   onBack?: () => void;
 }
 
-/** The top bar: app name or Back, and whether live updates are flowing. Fixed height, so nothing below moves. */
-export function AppHeader({ connection, onBack }: Props) {
+/** The top bar: the app's name, or Back. Fixed height, so nothing below moves; each screen shows the connection itself. */
+export function AppHeader({ onBack }: Props) {
   return (
     <header class="app-header">
       {onBack ? (
@@ -23,13 +14,6 @@ export function AppHeader({ connection, onBack }: Props) {
         </button>
       ) : (
         <span class="app-header__title">OpenDispatch</span>
-      )}
-      {connection && (
-        <span class={`connection connection--${connection}`}>
-          <span class="connection__dot" aria-hidden="true" />
-          <span class="visually-hidden">Updates: </span>
-          {CONNECTION_TEXT[connection]}
-        </span>
       )}
     </header>
   );

@@ -1,4 +1,7 @@
 import type { Desktop } from '../../../common/api-schemas.js';
+import { linkState } from '../connection-state.js';
+import { usePhoneOnline } from '../use-phone-online.js';
+import { ConnectionIndicator } from './connection-indicator.js';
 
 interface Props {
   desktop: Desktop | undefined;
@@ -10,30 +13,9 @@ interface Props {
   label?: string;
 }
 
-/** Whether the chosen desktop can pick up work now. Always two lines tall, so the form below never jumps when the text changes. */
+/** The home screen's connection indicator: this phone, the gateway, then the chosen desktop. Always two lines tall, so the form below never jumps. */
 export function DesktopBanner({ desktop, loading, unreachable, label }: Props) {
-  let tone = 'unknown';
-  let text: string;
-  if (loading && unreachable) {
-    text = "Can't reach your desktop — check this phone's connection";
-  } else if (loading) {
-    text = 'Checking your desktop…';
-  } else if (!desktop) {
-    text = 'No desktop has connected yet — new tasks will wait until one does';
-  } else if (desktop.online) {
-    tone = 'online';
-    text = 'Desktop online';
-  } else {
-    tone = 'offline';
-    text = "Desktop offline — new tasks will wait until it's back";
-  }
-  return (
-    <p class={`banner banner--${tone}`} role="status">
-      <span class="banner__dot" aria-hidden="true" />
-      <span>
-        {label && <strong>{label}: </strong>}
-        {text}
-      </span>
-    </p>
-  );
+  const phoneOnline = usePhoneOnline();
+  const { state, text } = linkState({ phoneOnline, connection: unreachable ? 'offline' : 'live', desktopsLoaded: !loading, desktop });
+  return <ConnectionIndicator state={state} text={text} variant="banner" label={state === 'live' || state === 'away' ? label : undefined} />;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Desktop, ModelList } from '../../../common/api-schemas.js';
 import { ApiFailure, type ApiClient } from '../api.js';
+import type { ScheduleDraft } from '../route.js';
 
 interface Props {
   api: ApiClient;
@@ -8,14 +9,16 @@ interface Props {
   desktopId: string | undefined;
   onDesktopChange: (id: string) => void;
   onDispatched: (taskId: string) => void;
+  /** "Later…": the prompt (and the desktop and model picked) go to a new schedule instead. */
+  onLater: (draft: ScheduleDraft) => void;
 }
 
 /**
- * The prompt box, the model picker and the Dispatch button. Cmd/Ctrl+Enter also dispatches. The
+ * The prompt box, the model picker, Dispatch, and Later… to schedule it. Cmd/Ctrl+Enter also dispatches. The
  * picker starts on the desktop's default model; until the list arrives (or if it cannot be
  * loaded) it is left out and the task gets the desktop's default.
  */
-export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDispatched }: Props) {
+export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDispatched, onLater }: Props) {
   const [prompt, setPrompt] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState('');
@@ -109,9 +112,18 @@ export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDisp
       <p id="dispatch-problem" class="form-error" role="alert">
         {problem}
       </p>
-      <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
-        {busy ? 'Dispatching…' : 'Dispatch'}
-      </button>
+      <div class="dispatch__buttons">
+        <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
+          {busy ? 'Dispatching…' : 'Dispatch'}
+        </button>
+        <button
+          type="button"
+          class="button dispatch__later"
+          onClick={() => onLater({ prompt: prompt.trim(), ...(desktopId ? { desktopId } : {}), ...(model && model !== models?.default ? { model } : {}) })}
+        >
+          Later…
+        </button>
+      </div>
     </form>
   );
 }

@@ -7,6 +7,7 @@ import { useStatusAnnouncements } from '../use-status-announcements.js';
 import { AppHeader } from './app-header.js';
 import { HomeScreen } from './home-screen.js';
 import { LiveRegion } from './live-region.js';
+import { LazySchedulesScreen } from './lazy-schedules-screen.js';
 import { TaskScreen } from './task-screen.js';
 
 interface Props {
@@ -15,7 +16,7 @@ interface Props {
   onUnauthorized: () => void;
 }
 
-/** Everything a paired phone sees: the list or one task, kept live over the event stream. */
+/** Everything a paired phone sees: the list, one task, or the schedules, kept live over the event stream. */
 export function PairedApp({ api, token, onUnauthorized }: Props) {
   const { route, navigate, goHome } = useRoute();
   const { data, dispatch, connection, generation, loadOlder } = useGateway(api, token, onUnauthorized);
@@ -27,9 +28,18 @@ export function PairedApp({ api, token, onUnauthorized }: Props) {
 
   return (
     <>
-      <AppHeader connection={connection} onBack={route.name === 'task' ? goHome : undefined} />
+      <AppHeader onBack={route.name !== 'home' ? goHome : undefined} />
       {route.name === 'home' ? (
-        <HomeScreen api={api} data={data} connection={connection} onOpenTask={openTask} onLoadOlder={loadOlder} />
+        <HomeScreen
+          api={api}
+          data={data}
+          connection={connection}
+          onOpenTask={openTask}
+          onLoadOlder={loadOlder}
+          onOpenSchedules={(draft) => navigate({ name: 'schedules', draft })}
+        />
+      ) : route.name === 'schedules' ? (
+        <LazySchedulesScreen api={api} draft={route.draft} onOpenTask={openTask} focusHeading={firstRoute.current !== route} />
       ) : (
         <TaskScreen
           key={route.id}
@@ -37,6 +47,9 @@ export function PairedApp({ api, token, onUnauthorized }: Props) {
           id={route.id}
           task={data.details[route.id]}
           summary={data.tasks.find((task) => task.id === route.id)}
+          tasks={data.tasks}
+          desktops={data.desktops}
+          connection={connection}
           generation={generation}
           dispatch={dispatch}
           onOpenTask={openTask}

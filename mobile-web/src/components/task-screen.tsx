@@ -1,15 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { TaskDetail, TaskSummary } from '../../../common/api-schemas.js';
+import type { Desktop, TaskDetail, TaskSummary } from '../../../common/api-schemas.js';
 import { ApiFailure, type ApiClient } from '../api.js';
-import { createdWhen, queueNote } from '../format.js';
+import { linkState } from '../connection-state.js';
+import type { ConnectionState } from '../events.js';
+import { createdWhen } from '../format.js';
 import { isFinished, type GatewayAction } from '../store.js';
+import { nowLine } from '../task-now.js';
+import { usePhoneOnline } from '../use-phone-online.js';
 import { ApprovalCard } from './approval-card.js';
-import { CurrentStep } from './current-step.js';
+import { ConnectionIndicator } from './connection-indicator.js';
+import { NowLine } from './now-line.js';
+import { OutcomeCard } from './outcome-card.js';
 import { QuestionCard } from './question-card.js';
 import { ReplyBox } from './reply-box.js';
 import { StatusBadge } from './status-badge.js';
 import { StepTimeline } from './step-timeline.js';
 import { TaskActions } from './task-actions.js';
+import { TaskStats } from './task-stats.js';
 
 interface Props {
   api: ApiClient;
@@ -18,6 +25,11 @@ interface Props {
   task: TaskDetail | undefined;
   /** Its row from the list, to show the prompt at once while the detail loads. */
   summary: TaskSummary | undefined;
+  /** Every task the phone knows, to name the one this task waits for. */
+  tasks: readonly TaskSummary[];
+  /** The desktop list, null until it first arrives. */
+  desktops: readonly Desktop[] | null;
+  connection: ConnectionState;
   /** Changes on every reconnect: time to re-fetch. */
   generation: number;
   dispatch: (action: GatewayAction) => void;
@@ -27,11 +39,16 @@ interface Props {
 
 const LONG_PROMPT = 280;
 
-/** One task, followed live: what was asked, where it is, every step, and how it ended. */
-export function TaskScreen({ api, id, task, summary, generation, dispatch, onOpenTask, focusHeading }: Props) {
+/**
+ * One task, followed live. Top down: whether the phone can hear from it, what was asked, its
+ * outcome once finished (or what it waits for now), then every step with what the agent thought,
+ * typed and clicked.
+ */
+export function TaskScreen({ api, id, task, summary, tasks, desktops, connection, generation, dispatch, onOpenTask, focusHeading }: Props) {
   const [loadError, setLoadError] = useState<ApiFailure | null>(null);
   const [fullPrompt, setFullPrompt] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
+  const phoneOnline = usePhoneOnline();
 
   useEffect(() => {
     let current = true;
@@ -50,10 +67,14 @@ export function TaskScreen({ api, id, task, summary, generation, dispatch, onOpe
   }, [id, focusHeading]);
 
   const shown = task ?? summary;
+  const desktop = desktops?.find((candidate) => candidate.id === shown?.desktopId);
+  const link = linkState({ phoneOnline, connection, desktopsLoaded: desktops !== null, desktop });
+  const indicator = <ConnectionIndicator state={link.state} text={link.text} variant="line" />;
   if (!shown) {
     const gone = loadError?.status === 404;
     return (
-      <main class="screen">
+      <main class="screen screen--task">
+        {indicator}
         <h1 ref={heading} tabIndex={-1}>
           {gone ? 'Task not found' : loadError ? 'Could not load this task' : 'Loading task…'}
         </h1>
@@ -63,9 +84,11 @@ export function TaskScreen({ api, id, task, summary, generation, dispatch, onOpe
   }
 
   const long = shown.prompt.length > LONG_PROMPT;
-  const note = queueNote(shown);
+  const now = nowLine(task ?? shown, { desktop, tasks });
+  const heard = link.state !== 'phone-offline' && link.state !== 'unreachable';
   return (
     <main class="screen screen--task">
+      {indicator}
       <p class="eyebrow">
         Task · <time dateTime={shown.createdAt}>{createdWhen(shown.createdAt)}</time>
         {shown.desktopId && <> · {shown.desktopId}</>}
@@ -81,9 +104,10 @@ export function TaskScreen({ api, id, task, summary, generation, dispatch, onOpe
       )}
       <p class="task-status">
         <StatusBadge status={shown.status} />
-        {note && <span class="task-status__note">{note}</span>}
+        {task && <TaskStats task={task} />}
       </p>
-      <CurrentStep task={shown} />
+      {task && isFinished(task.status) && <OutcomeCard task={task} />}
+      {now && <NowLine line={now} stale={!heard} onOpenTask={onOpenTask} />}
       {task?.status === 'needs_input' && task.question && <QuestionCard key={task.question.id} api={api} taskId={task.id} question={task.question} />}
       {task?.status === 'needs_approval' && task.approval && <ApprovalCard key={task.approval.id} api={api} taskId={task.id} approval={task.approval} />}
       {loadError && task && <p class="notice notice--warning">Showing what the phone last heard: {loadError.message}</p>}
@@ -100,20 +124,7 @@ export function TaskScreen({ api, id, task, summary, generation, dispatch, onOpe
           </a>
         </p>
       )}
-      {task ? <StepTimeline api={api} steps={task.steps} /> : <p class="muted">Loading steps…</p>}
-      {task?.result && (
-        <section class="outcome outcome--success" aria-labelledby="result-heading">
-          <h2 id="result-heading">Result</h2>
-          <p class="outcome__text">{task.result}</p>
-        </section>
-      )}
-      {task?.error && (
-        <section class="outcome outcome--failure" aria-labelledby="failure-heading">
-          <h2 id="failure-heading">{task.status === 'cancelled' ? 'Why it stopped' : 'Why it failed'}</h2>
-          <p class="outcome__text">{task.error}</p>
-        </section>
-      )}
-      {task && isFinished(task.status) && !task.result && !task.error && <p class="muted">Finished without a message.</p>}
+      {task ? <StepTimeline api={api} task={task} /> : <p class="muted">Loading steps…</p>}
       {task && task.status !== 'needs_input' && <ReplyBox key={task.id} api={api} task={task} />}
       {task && (
         <TaskActions api={api} task={task} onUpdated={(updated) => dispatch({ type: 'task', task: updated })} onRetried={onOpenTask} />

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskDetail, TaskStep, TaskSummary } from '../../common/api-schemas.js';
+import { linkState } from '../../mobile-web/src/connection-state.js';
+import { createdWhen, durationText } from '../../mobile-web/src/format.js';
+import { clampView, pinchView, zoomAround } from '../../mobile-web/src/pinch-zoom.js';
+import { nowLine } from '../../mobile-web/src/task-now.js';
+import { actionText, decisionsTaken, elapsedMs, groupSteps } from '../../mobile-web/src/task-timeline.js';
+
+const task = (over: Partial<TaskDetail>): TaskDetail => ({
+  id: 'task-1',
+  prompt: 'Fill in the expense form',
+  desktopId: 'pc',
+  status: 'running',
+  createdAt: '2026-01-01T10:00:00.000Z',
+  steps: [],
+  ...over,
+});
+const shot = '/api/tasks/task-1/screenshots/aa';
+const click: TaskStep = {
+  index: 1,
+  at: '2026-01-01T10:00:12.000Z',
+  description: 'left click at (364, 205)',
+  narration: 'The form is open; the Amount field is top left.',
+  point: { x: 480, y: 270 },
+  screen: { width: 1920, height: 1080 },
+  screenshotUrl: shot,
+};
+const typing: TaskStep = { index: 1, at: '2026-01-01T10:00:14.000Z', description: 'type 12 characters', typed: '42.50\n  EUR  ', screenshotUrl: shot };
+const key: TaskStep = { index: 2, at: '2026-01-01T10:00:20.000Z', description: 'press Return' };
+
+describe('the task page shows what the agent did, step by step', () => {
+  it('groups the actions of one decision into one step, with its narration, time taken and clicks marked on its screenshot', () => {
+    const [first, second] = groupSteps([key, typing, click], '2026-01-01T10:00:00.000Z');
+    expect(first).toMatchObject({ index: 1, narration: click.narration, tookMs: 14_000, actions: [click, typing] });
+    expect(first!.shots).toEqual([{ url: shot, aspect: 1920 / 1080, marks: [{ n: 1, x: 480.5 / 1920, y: 270.5 / 1080 }] }]);
+    expect(second).toMatchObject({ index: 2, tookMs: 6_000, actions: [key], shots: [] });
+  });
+
+  it('says where a click landed in screen pixels and what was typed, or that typing is kept private', () => {
+    expect(actionText(click)).toBe('Left click at (480, 270)');
+    expect(actionText(typing)).toBe('Typed:');
+    expect(actionText({ ...typing, typed: undefined })).toBe('Typed 12 characters (this desktop keeps typed text private)');
+    expect(actionText({ ...typing, description: 'type 900 characters', typed: 'x'.repeat(500) })).toBe('Typed (the first 500 of 900 characters):');
+  });
+
+  it('counts steps as the CLI does: model decisions, including the one that wrote the result', () => {
+    const finished = task({ status: 'succeeded', steps: [click, typing, key], stepsTaken: 3, finishedAt: '2026-01-01T10:02:14.000Z' });
+    expect(decisionsTaken(finished)).toBe(3);
+    expect(decisionsTaken({ ...finished, stepsTaken: undefined })).toBe(2);
+    expect(durationText(elapsedMs(finished, Date.parse('2026-01-01T11:00:00Z')))).toBe('2 min 14 s');
+    expect(elapsedMs(task({ steps: [click] }), Date.parse('2026-01-01T10:00:30Z'))).toBe(30_000);
+  });
+});
+
+describe('the Now line names what a task waits for', () => {
+  const holder: TaskSummary = { id: 'task-holder', prompt: 'Print the invoices', desktopId: 'pc', status: 'running', createdAt: '2026-01-01T09:00:00.000Z' };
+
+  it('names the task a first-in-line task waits for, instead of "waiting for the desktop to pick it up"', () => {
+    const line = nowLine(task({ status: 'queued', queuePosition: 1 }), { desktop: undefined, tasks: [holder] });
+    expect(line).toEqual({ tone: 'waiting', text: 'Next in line. It starts when this task is done:', blocker: { id: 'task-holder', prompt: 'Print the invoices' } });
+    expect(nowLine(task({ status: 'queued', queuePosition: 3 }), { desktop: undefined, tasks: [] })?.text).toBe('Waiting for 2 earlier tasks on your desktop to finish (#3 in line).');
+  });
+
+  it('names the task holding the screen, the desktop away since when, and the person', () => {
+    const screen = nowLine(task({ currentStep: 'Waiting for the screen, held by task-holder' }), { desktop: undefined, tasks: [holder] });
+    expect(screen).toMatchObject({ text: 'Waiting for the screen, in use by:', blocker: { id: 'task-holder', prompt: 'Print the invoices' } });
+    const lastSeen = '2026-01-01T09:30:00.000Z';
+    expect(nowLine(task({ status: 'waiting' }), { desktop: { id: 'pc', online: false, lastSeen }, tasks: [] })?.text).toContain(`away since ${createdWhen(lastSeen)}`);
+    expect(nowLine(task({ status: 'needs_approval', approval: { id: 'a', tool: 'type', summary: 'type 3 characters', input: {} } }), { desktop: undefined, tasks: [] })).toMatchObject({ tone: 'you' });
+    expect(nowLine(task({ currentStep: 'Thinking about the next step', stepsTaken: 4 }), { desktop: undefined, tasks: [] })?.text).toBe('Looking at the result and deciding what to do next (step 5)');
+    expect(nowLine(task({ status: 'succeeded' }), { desktop: undefined, tasks: [] })).toBeUndefined();
+  });
+});
+
+describe('one connection indicator tells the phone, the gateway and the desktop apart', () => {
+  const online = { id: 'pc', online: true };
+  it('puts the nearest cause first, so a stale "desktop online" never shows beside "offline"', () => {
+    expect(linkState({ phoneOnline: false, connection: 'live', desktopsLoaded: true, desktop: online }).state).toBe('phone-offline');
+    expect(linkState({ phoneOnline: true, connection: 'offline', desktopsLoaded: true, desktop: online })).toMatchObject({ state: 'unreachable' });
+    expect(linkState({ phoneOnline: true, connection: 'live', desktopsLoaded: true, desktop: { id: 'pc', online: false, lastSeen: '2026-01-01T09:30:00.000Z' } }).text).toMatch(/^Desktop away since /);
+    expect(linkState({ phoneOnline: true, connection: 'live', desktopsLoaded: true, desktop: online })).toEqual({ state: 'live', text: 'Desktop online' });
+  });
+});
+
+describe('pinch zoom on a full-size screenshot', () => {
+  it('keeps what is under the fingers under them, and never lets the image leave the screen', () => {
+    const zoomed = zoomAround({ scale: 1, x: 0, y: 0 }, 2, { x: 100, y: 50 });
+    expect(zoomed).toEqual({ scale: 2, x: -100, y: -50 });
+    const pinched = pinchView({ scale: 1, x: 0, y: 0 }, [{ x: 90, y: 50 }, { x: 110, y: 50 }], [{ x: 80, y: 50 }, { x: 120, y: 50 }]);
+    expect(pinched).toEqual(zoomed);
+    expect(clampView({ scale: 10, x: 50, y: -5000 }, 390, 700)).toEqual({ scale: 6, x: 0, y: 700 - 700 * 6 });
+  });
+});
