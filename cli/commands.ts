@@ -123,6 +123,14 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
       runRetryCommand(client, tasks, config, { id, follow: !values['no-follow'], write: line }),
     );
   },
+  async schedule(args) {
+    const { parseScheduleCommand, runScheduleCommand } = await import('./schedule-commands.js');
+    const action = parseScheduleCommand(args, out);
+    if (!action) return ExitCode.done;
+    const config = loadConfig();
+    const desktopId = await desktopOf(config);
+    return withClient(config, (client) => runScheduleCommand(client, config, action, { desktopId, write: line }));
+  },
   async service(args) {
     const parsed = parseCommand('service', args, { print: { type: 'boolean' } }, out);
     if (!parsed) return ExitCode.done;

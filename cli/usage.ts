@@ -46,6 +46,14 @@ ${FOLLOW_OPTIONS}
   retry: `opendispatch retry <task id> [--no-follow]
   Starts a failed or cancelled task again, as a new task, and follows it.
 ${FOLLOW_OPTIONS}`,
+  schedule: `opendispatch schedule add|list|rm|pause|unpause|trigger
+  Gives tasks for later: once at a time, or repeating on a cron. Each run is an ordinary task.
+      add "<prompt>" --at <time> | --cron "<5 fields>" [--tz <zone>] [--model <id>] [--desktop <id>]
+      list               the schedules, their next run and last runs
+      rm <id>            delete a schedule (the tasks it ran stay)
+      pause <id>, unpause <id>
+      trigger <id>       run it now, as if it were due
+  \`opendispatch schedule <subcommand> --help\` explains each.`,
   service: `opendispatch service install|uninstall|status
   Starts OpenDispatch when you log in (or stops doing so).
   A systemd user service on Linux, a launchd agent on macOS, a Scheduled Task on Windows.

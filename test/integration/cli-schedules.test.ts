@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskResult } from '../../common/contract.js';
+import { getSchedule, listSchedules, scheduleExists } from '../../common/schedules.js';
+import { endTurn } from '../helpers/fake-messages-api.js';
+import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs the project's CLI the way a person would, collecting what it prints. */
+function runCli(stack: DesktopStack, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), ...args], { env: { ...stack.env, DISPATCH_PUBLIC_URL: 'http://192.0.2.7:8787' }, cwd: REPO });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const scheduleIdIn = (text: string): string => /Schedule (schedule-[0-9a-f]{8}) made/.exec(text)![1]!;
+
+describe('schedules on the command line', () => {
+  let stack: DesktopStack;
+  let weekdays: string;
+  let once: string;
+
+  beforeAll(async () => {
+    stack = await startDesktopStack();
+    await stack.startWorker();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('adds a weekday schedule on a cron and a one-off at a time, each with its next run', async () => {
+    const cron = await runCli(stack, ['schedule', 'add', 'water the plants report', '--cron', '0 9 * * 1-5', '--tz', 'Europe/Madrid']);
+    expect(cron.stderr).toBe('');
+    expect(cron.code).toBe(0);
+    expect(cron.stdout).toMatch(/^Schedule schedule-[0-9a-f]{8} made: Weekdays at 09:00 \(Europe\/Madrid time\), on desktop test-/);
+    expect(cron.stdout).toMatch(/Next run: {2}\w{3}, .+ \(in \d+ (hours|days)\)|Next run: {2}\w{3}, .+ \(tomorrow\)/);
+    weekdays = scheduleIdIn(cron.stdout);
+    const made = await getSchedule(stack.client, weekdays);
+    expect(made).toMatchObject({ prompt: 'water the plants report', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid', desktopId: stack.desktopId, paused: false });
+    const next = new Date(made.nextRunAt!);
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Madrid', hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(next)).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:00$/);
+
+    // An hour from now, written with a +02:00 offset as a person elsewhere might.
+    const at = new Date(Math.ceil((Date.now() + 3_600_000) / 60_000) * 60_000);
+    const local = new Date(at.getTime() + 2 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+02:00');
+    const oneOff = await runCli(stack, ['schedule', 'add', 'send the weekly report', '--at', local, '--model', 'claude-opus-4-7']);
+    expect(oneOff.code).toBe(0);
+    expect(oneOff.stdout).toMatch(/made: Once, on desktop/);
+    expect(oneOff.stdout).toMatch(/Next run: {2}.+\(in (60 minutes|1 hour)\)/);
+    once = scheduleIdIn(oneOff.stdout);
+    expect(await getSchedule(stack.client, once)).toMatchObject({ at: at.toISOString(), nextRunAt: at.toISOString(), model: 'claude-opus-4-7' });
+  });
+
+  it('lists both, with their prompt, repeat and next run', async () => {
+    // Temporal's listing catches up with a new schedule within a moment.
+    await expect.poll(async () => (await runCli(stack, ['schedule', 'list'])).stdout, { timeout: 15_000 }).toContain(once);
+    const list = await runCli(stack, ['schedule', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${weekdays} {2}Weekdays at 09:00 \\(Europe/Madrid time\\)$`, 'm'));
+    expect(list.stdout).toMatch(new RegExp(`^${once} {2}Once$`, 'm'));
+    expect(list.stdout).toContain('  Prompt:    water the plants report');
+    expect(list.stdout).toContain(`  Desktop:   ${stack.desktopId}, model claude-opus-4-7`);
+    expect(list.stdout.match(/^ {2}Next run: {2}\w{3}, /gm)).toHaveLength(2);
+  });
+
+  it('pauses a schedule, and running it now still starts an ordinary task that the list shows', async () => {
+    const pause = await runCli(stack, ['schedule', 'pause', weekdays]);
+    expect(pause.code).toBe(0);
+    expect(pause.stdout).toContain(`Paused schedule ${weekdays}`);
+    expect((await getSchedule(stack.client, weekdays)).paused).toBe(true);
+    const paused = await runCli(stack, ['schedule', 'list']);
+    expect(paused.stdout).toMatch(new RegExp(`^${weekdays} .*\\[paused\\]$`, 'm'));
+    expect(paused.stdout).toContain(`Next run:  none while paused (\`opendispatch schedule unpause ${weekdays}\`)`);
+
+    stack.model.enqueue(endTurn('Plants report sent.'));
+    const trigger = await runCli(stack, ['schedule', 'trigger', weekdays]);
+    expect(trigger.code).toBe(0);
+    const taskId = new RegExp(`Schedule ${weekdays} started task (task-${weekdays}-\\S+)\\.`).exec(trigger.stdout)?.[1];
+    expect(taskId, trigger.stdout).toBeDefined();
+    expect(trigger.stdout).toContain(`On your phone: http://192.0.2.7:8787/?task=${encodeURIComponent(taskId!)}`);
+    expect(((await stack.client.workflow.getHandle(taskId!).result()) as TaskResult).reason).toBe('completed');
+
+    const after = await runCli(stack, ['schedule', 'list']);
+    expect(after.stdout).toMatch(new RegExp(`Last runs: .+ {2}succeeded {2}${taskId}`));
+    const unpause = await runCli(stack, ['schedule', 'unpause', weekdays]);
+    expect(unpause.stdout).toMatch(/runs again\. Next run: \w{3}, /);
+  });
+
+  it('removes schedules; an id that names none is exit 1, and nothing else is touched', async () => {
+    const rm = await runCli(stack, ['schedule', 'rm', weekdays]);
+    expect(rm.code).toBe(0);
+    expect(rm.stdout).toContain(`Deleted schedule ${weekdays}`);
+    expect(await scheduleExists(stack.client, weekdays)).toBe(false);
+    expect(await scheduleExists(stack.client, once)).toBe(true);
+    const again = await runCli(stack, ['schedule', 'rm', weekdays]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain(`No schedule ${weekdays}`);
+    expect((await runCli(stack, ['schedule', 'rm', once])).code).toBe(0);
+    await expect.poll(async () => (await runCli(stack, ['schedule', 'list'])).stdout, { timeout: 15_000 }).toMatch(/^No schedules\./);
+  });
+
+  it('refuses a bad cron, a zone without a cron or a time without an offset with exit 2, naming the flag, and makes nothing', async () => {
+    const before = (await listSchedules(stack.client)).length;
+    const badCron = await runCli(stack, ['schedule', 'add', 'tidy up', '--cron', '0 25 * * *']);
+    expect(badCron.code).toBe(2);
+    expect(badCron.stderr).toMatch(/^--cron: hour: "25" is not within 0-23/);
+    expect(badCron.stdout).toBe('');
+    const zoneOnly = await runCli(stack, ['schedule', 'add', 'tidy up', '--at', '2099-01-01T09:00:00+01:00', '--tz', 'Europe/Madrid']);
+    expect(zoneOnly.code).toBe(2);
+    expect(zoneOnly.stderr).toMatch(/^--tz: a time zone goes with cron/);
+    const noOffset = await runCli(stack, ['schedule', 'add', 'tidy up', '--at', '2099-01-01T09:00']);
+    expect(noOffset.code).toBe(2);
+    expect(noOffset.stderr).toMatch(/^--at: .*e\.g\. 2027-03-01T15:00:00\+01:00/);
+    expect((await runCli(stack, ['schedule', 'pause', 'not-a-schedule'])).code).toBe(2);
+    expect((await runCli(stack, ['schedule', 'add', '--help'])).stdout).toContain('--cron "<fields>"');
+    expect((await listSchedules(stack.client)).length).toBe(before);
+  });
+});
