@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { ConfigError, loadConfig, type DispatchConfig } from '../common/config.js';
+import { DESKTOP_ID_PATTERN } from '../common/desktop-id.js';
 import type { TaskService } from '../gateway/task-service.js';
 import { COMMAND_HELP, ExitCode, overview, parseCommand, UsageError } from './usage.js';
 
@@ -12,9 +13,6 @@ COMMAND_HELP.mcp = MCP_USAGE;
 
 const out = (text: string): void => void process.stdout.write(text);
 const line = (text: string): void => out(`${text}\n`);
-
-/** A desktop id, as the API takes it (common/api-schemas.ts). */
-const DESKTOP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** Exactly `count` positionals (or between `min` and `max`), else a usage error. */
 function positionalsOf(command: string, positionals: string[], min: number, max: number, what: string): string[] {
@@ -90,7 +88,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
     if (values.model !== undefined && !MODEL_ID_PATTERN.test(values.model)) {
       throw new UsageError(`--model takes a Claude model id such as ${DEFAULT_MODEL}; "${values.model}" is not one.`, 'task');
     }
-    if (values.desktop !== undefined && !DESKTOP_ID.test(values.desktop)) {
+    if (values.desktop !== undefined && !DESKTOP_ID_PATTERN.test(values.desktop)) {
       throw new UsageError(`--desktop takes a desktop id (letters, digits, dot, dash, underscore); "${values.desktop}" is not one.`, 'task');
     }
     const config = loadConfig();

@@ -6,10 +6,11 @@
 import { z } from 'zod';
 import { cronProblem, isTimeZone } from './cron.js';
 import { MAX_PROMPT_CHARS } from './contract.js';
+import { DESKTOP_ID_PATTERN } from './desktop-id.js';
 import { MODEL_ID_PATTERN } from './models.js';
 
-/** A desktop id, and so its task queue's name: the one definition config, CLI, worker and API check against. */
-export const DESKTOP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+export { DESKTOP_ID_PATTERN };
+
 /** A task id: `task-<uuid>`, or a scheduled run's `task-schedule-<id>-<scheduled time>` (Temporal appends the time). */
 export const TASK_ID_PATTERN = /^task-[A-Za-z0-9:.-]{1,100}$/;
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { DESKTOP_ID_PATTERN } from './api-schemas.js';
+import { DESKTOP_ID_PATTERN } from './desktop-id.js';
 import { DEFAULT_MAX_STEPS } from './contract.js';
 import { COMPUTER_DIALECTS, DEFAULT_MODEL, MODEL_ID_PATTERN, type ComputerDialect } from './models.js';
 import { parsePushConfig, type PushConfig } from './push-config.js';

@@ -7,6 +7,7 @@ import { defineRoute, registeredRoutes } from './define-route.js';
 import { apiBodyParser, createErrorHandler } from './error-handler.js';
 import { notFound } from './http-error.js';
 import { buildOpenApiDocument, healthSchema, openApiDocumentSchema } from './openapi.js';
+import { securityHeaders } from './security-headers.js';
 
 const STATIC_ROOT = fileURLToPath(new URL('../mobile-web/dist/', import.meta.url));
 
@@ -14,10 +15,8 @@ const STATIC_ROOT = fileURLToPath(new URL('../mobile-web/dist/', import.meta.url
 export interface AppDeps {
   logger: Logger;
   version: string;
-  /** `POST /api/pair`, `/pair/*` (loopback only). Every router's routes are declared with `defineRoute`. */
+  /** `POST /api/pair`. Every router's routes are declared with `defineRoute`. */
   pairingRouter: Router;
-  /** `/setup` (loopback only). */
-  setupRouter: Router;
   /** Authenticated `/api` routes: tasks, models and desktops. */
   apiRouter: Router;
   /** Rejects requests without a valid device token (401). */
@@ -27,38 +26,14 @@ export interface AppDeps {
   staticRoot?: string;
 }
 
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' ws: wss:",
-  "manifest-src 'self'",
-  "worker-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
-
-const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.set({
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-  });
-  next();
-};
-
 /**
- * The gateway's Express app, not listening: pairing, the setup page, the authenticated API, the
+ * The gateway's public Express app, not listening: pairing with a code, the authenticated API, the
  * phone client's files, and one error handler that turns every failure into a JSON body with a
  * status a client can act on. No request error changes state or stops the gateway. Its OpenAPI
  * document is generated from the routes mounted here; one registered without `defineRoute`
- * makes this throw, so an undocumented route fails at start-up.
+ * makes this throw, so an undocumented route fails at start-up. The setup page, the QR code and
+ * new pairing codes are not served here but on the loopback-only setup listener (`createSetupApp`),
+ * so this app answers 404 for them whoever asks, a tunnel relaying an outsider as 127.0.0.1 included.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -92,7 +67,6 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/api', apiBodyParser);
   app.use(deps.pairingRouter);
-  app.use(deps.setupRouter);
   app.use('/api', deps.requireDevice, deps.apiRouter);
   app.use('/api', (_req, _res, next) => next(notFound('That API route')));
 

@@ -11,16 +11,34 @@ declare global {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
+/**
+ * What a device token may look like wherever it arrives (the `Authorization` header of a request
+ * or of the event socket's upgrade, or the socket's `auth` message): RFC 6750's b64token, at most
+ * 200 characters. The tokens this gateway issues are base64url, well inside it. One rule, so a
+ * token that opens the API opens the event socket too, and one refused by either is refused by both.
+ */
+export const DEVICE_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
+/** The longest device token accepted anywhere; the `auth` message's schema allows the same. */
+export const MAX_DEVICE_TOKEN_LENGTH = 200;
 
-/** The paired device a token belongs to, or undefined. For the WebSocket hub's `auth` message and upgrade header. */
-export function authenticateToken(registry: DeviceRegistry, token: unknown): Device | undefined {
-  return typeof token === 'string' ? registry.authenticate(token) : undefined;
+/** Whether `token` has the shape of a device token (see {@link DEVICE_TOKEN_PATTERN}); says nothing of whether it is paired. */
+export function isWellFormedToken(token: unknown): token is string {
+  return typeof token === 'string' && token.length <= MAX_DEVICE_TOKEN_LENGTH && DEVICE_TOKEN_PATTERN.test(token);
 }
 
-/** The token in an `Authorization: Bearer <token>` header, or undefined when absent or malformed. */
+/**
+ * The token in an `Authorization: Bearer <token>` header (scheme in any case, RFC 7235), or
+ * undefined when absent or malformed. The one parser of bearer headers: HTTP routes and the event
+ * socket's upgrade both use it.
+ */
 export function bearerToken(header: string | undefined): string | undefined {
-  return header ? BEARER.exec(header.trim())?.[1] : undefined;
+  const match = header === undefined ? null : /^Bearer +(\S+)$/i.exec(header.trim());
+  return match && isWellFormedToken(match[1]) ? match[1] : undefined;
+}
+
+/** The paired device a token belongs to, or undefined (also for a malformed token). For the event socket's upgrade header and `auth` message. */
+export function authenticateToken(registry: DeviceRegistry, token: unknown): Device | undefined {
+  return isWellFormedToken(token) ? registry.authenticate(token) : undefined;
 }
 
 /**

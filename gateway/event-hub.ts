@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Desktop, ServerMessage } from '../common/api-schemas.js';
 import type { Logger } from '../common/logger.js';
+import { bearerToken } from './auth.js';
 import type { DesktopPresence } from './desktop-presence.js';
 import { CLOSE_TRY_AGAIN, CLOSE_UNAUTHORIZED, serveEventSocket } from './event-socket.js';
 import type { TaskService } from './task-service.js';
@@ -152,8 +153,8 @@ export function createEventHub(deps: EventHubDeps): EventHub {
     const header = request.headers.authorization;
     let device: { id: string } | undefined;
     if (header !== undefined) {
-      const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header);
-      device = match ? await deps.authenticate(match[1]!) : undefined;
+      const token = bearerToken(header);
+      device = token ? await deps.authenticate(token) : undefined;
       if (!device) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="opendispatch"\r\nConnection: close\r\n\r\n');
         return;

@@ -1,6 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { clientMessageSchema, type ClientMessage, type ServerMessage } from '../common/api-schemas.js';
 import type { Logger } from '../common/logger.js';
+import { isWellFormedToken } from './auth.js';
 
 /** The phone stops for good on this code: its token is bad or revoked, or it never sent one. */
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -78,6 +79,10 @@ export function serveEventSocket(options: EventSocketOptions): void {
   };
 
   const authenticate = (token: string): void => {
+    if (!isWellFormedToken(token)) {
+      socket.close(CLOSE_UNAUTHORIZED, 'unknown or revoked token');
+      return;
+    }
     authenticating = true;
     Promise.resolve()
       .then(() => options.authenticate(token))

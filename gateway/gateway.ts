@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { createContentStore } from '../activities/store/content-store.js';
@@ -8,15 +6,24 @@ import type { Logger } from '../common/logger.js';
 import { createApp } from './app.js';
 import { authenticateToken, requireDevice } from './auth.js';
 import { createDesktopPresence } from './desktop-presence.js';
+import { createDesktopPairingRouter } from './desktop-pairing-routes.js';
 import { createDeviceRegistry } from './device-registry.js';
 import { createEventHub } from './event-hub.js';
+import { startListener, type Listener } from './listener.js';
 import { createPairingCodes } from './pairing-codes.js';
 import { createPairingRouter } from './pairing-routes.js';
-import { resolvePublicUrl } from './public-url.js';
+import { localGatewayUrl, resolvePublicUrl } from './public-url.js';
 import { createFailureLimiter } from './rate-limiter.js';
+import { createSetupApp } from './setup-app.js';
 import { createSetupRouter } from './setup-page.js';
+import { readMcpStatus } from '../worker/mcp-status-file.js';
+import { createScheduleRouter } from './schedule-routes.js';
 import { createTaskRouter } from './task-routes.js';
 import { createTaskService } from './task-service.js';
+import { createConversationRouter } from './conversation-routes.js';
+import { createConversationService } from './conversation-service.js';
+import { startPushNotifications } from './push-notifications.js';
+import { temporalTaskWorkflows } from './task-workflows.js';
 
 export interface GatewayDeps {
   config: Readonly<DispatchConfig>;
@@ -30,23 +37,29 @@ export interface GatewayDeps {
 }
 
 export interface RunningGateway {
-  /** Where this machine reaches the gateway (loopback). */
+  /** Where this machine reaches the phone listener: loopback, or the one address DISPATCH_HOST names. */
   localUrl: string;
   /** Where phones reach it; the QR code points here. */
   publicUrl: string;
   port: number;
+  /** The setup listener (setup page, QR code, new pairing codes), on 127.0.0.1 only. */
+  setupUrl: string;
+  setupPort: number;
   pairingUrl(): string;
   close(): Promise<void>;
 }
 
 /**
- * Builds the gateway from configuration and starts listening: pairing, the task API over
- * Temporal, the event socket and the phone client, on DISPATCH_HOST:DISPATCH_PORT.
+ * Builds the gateway from configuration and starts its two listeners: the phone's (pairing with a
+ * code, the task API over Temporal, the event socket and the phone client) on
+ * DISPATCH_HOST:DISPATCH_PORT, and the desktop's (the setup page, the QR code and new pairing
+ * codes) on 127.0.0.1:DISPATCH_SETUP_PORT, which nothing but this machine can reach.
  */
 export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const { config, client, logger } = deps;
-  const publicUrl = resolvePublicUrl({ configured: config.gateway.publicUrl, port: config.gateway.port });
-  const registry = await createDeviceRegistry({ file: config.paths.devices });
+  const publicUrl = resolvePublicUrl({ configured: config.gateway.publicUrl, port: config.gateway.port, host: config.gateway.host });
+  const notifications = await startPushNotifications({ config, client, publicUrl, logger });
+  const registry = await createDeviceRegistry({ file: config.paths.devices, onRevoke: (id) => notifications.forgetDevice(id) });
   const codes = createPairingCodes({});
   const presence = createDesktopPresence({ client, namespace: config.temporal.namespace });
   const seenDesktops = new Set([deps.desktopId]);
@@ -69,16 +82,21 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     stillPaired: (deviceId) => registry.list().some((device) => device.id === deviceId),
     logger,
   });
-  touch = (id) => hub.touch(id);
+  touch = (id) => {
+    tasks.forgetListedPages();
+    hub.touch(id);
+  };
 
   const apiRouter = Router();
   apiRouter.use(createTaskRouter({ tasks, presence, knownDesktops }));
+  apiRouter.use(createScheduleRouter({ client, config, defaultDesktopId: deps.desktopId }));
+  const conversation = createConversationService({ workflows: temporalTaskWorkflows(client, config), onChange: (id) => (touch(id), notifications.poke()) });
+  apiRouter.use(createConversationRouter({ conversation }), notifications.router);
 
   const app = createApp({
     logger,
     version: deps.version,
-    pairingRouter: createPairingRouter({ codes, registry, limiter: createFailureLimiter({}), publicUrl, logger }),
-    setupRouter: createSetupRouter({ codes, registry, publicUrl, roots: config.roots, keepAwake: deps.keepAwake, logger }),
+    pairingRouter: createPairingRouter({ codes, registry, limiter: createFailureLimiter({}), logger }),
     apiRouter,
     requireDevice: requireDevice(registry),
     health: async () => {
@@ -90,32 +108,44 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     },
   });
 
-  const server = http.createServer(app);
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
-  hub.attach(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.gateway.port, config.gateway.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const setupApp = createSetupApp({
+    logger,
+    version: deps.version,
+    routers: [
+      createSetupRouter({ codes, registry, publicUrl, roots: config.roots, keepAwake: deps.keepAwake, logger, mcpServers: () => readMcpStatus(config.home) }),
+      createDesktopPairingRouter({ codes, publicUrl, logger }),
+    ],
   });
-  // Once listening, a server error (out of file descriptors on accept, say) concerns one
-  // connection; unheard it would stop the gateway. Client errors keep Node's own handling: a 400.
-  server.on('error', (error: NodeJS.ErrnoException) => logger.warn('gateway server error', { error: error.message, errno: error.code }));
-  const port = (server.address() as AddressInfo).port;
-  logger.info('gateway listening', { port, host: config.gateway.host ?? 'all interfaces', publicUrl });
+
+  let phone: Listener | undefined;
+  let setup: Listener;
+  try {
+    phone = await startListener({ app, port: config.gateway.port, host: config.gateway.host, name: 'gateway', logger, prepare: (server) => hub.attach(server) });
+    setup = await startListener({ app: setupApp, port: config.gateway.setupPort, host: '127.0.0.1', name: 'setup', logger }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new Error(`The setup port ${config.gateway.setupPort} is taken; set DISPATCH_SETUP_PORT to a free one.`, { cause: error }) : error;
+    });
+  } catch (error) {
+    await phone?.close();
+    await hub.close();
+    await notifications.close();
+    throw error;
+  }
+  const port = phone.port;
+  const listeners = [phone, setup];
+  const setupUrl = `http://127.0.0.1:${setup.port}`;
+  logger.info('gateway listening', { port, host: config.gateway.host ?? 'all interfaces', publicUrl, setupUrl });
 
   return {
-    localUrl: `http://127.0.0.1:${port}`,
+    localUrl: localGatewayUrl(config.gateway.host, port),
     publicUrl,
     port,
+    setupUrl,
+    setupPort: setup.port,
     pairingUrl: () => `${publicUrl}/#pair=${codes.current().code}`,
     async close() {
+      await notifications.close();
       await hub.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(listeners.map((listener) => listener.close()));
     },
   };
 }

@@ -23,8 +23,9 @@ export const unauthorized = (message = 'Missing or invalid device token.'): Http
 export const forbidden = (message: string): HttpError => new HttpError(403, 'forbidden', message);
 
 /**
- * Validates untrusted input against a schema. A mismatch is a 422 that names the first field at
- * fault, so a client (or a person with curl) knows exactly what to fix.
+ * Validates untrusted input against a schema. A mismatch in a body or query is a 422 that names
+ * the first field at fault, so a client (or a person with curl) knows exactly what to fix; path
+ * parameters that do not match name nothing, a 404.
  */
 export function parseInput<T>(schema: ZodType<T>, input: unknown, where: 'body' | 'params' | 'query' = 'body'): T {
   const result = schema.safeParse(input);
@@ -33,6 +34,6 @@ export function parseInput<T>(schema: ZodType<T>, input: unknown, where: 'body' 
   const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
   const message = field ? `${field}: ${issue.message}` : `Invalid ${where}: ${issue.message}`;
   return (() => {
-    throw new HttpError(where === 'body' ? 422 : 404, where === 'body' ? 'invalid_request' : 'not_found', message, field);
+    throw new HttpError(where === 'params' ? 404 : 422, where === 'params' ? 'not_found' : 'invalid_request', message, field);
   })();
 }

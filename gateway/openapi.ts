@@ -28,7 +28,17 @@ function openApiPath(expressPath: string): string {
 function parametersOf(path: string, spec: RouteSpec): Record<string, unknown>[] {
   const names = [...path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
   const properties = (spec.params ? schemaOf(spec.params, 'input').properties : undefined) as Record<string, unknown> | undefined;
-  return names.map((name) => ({ name, in: 'path', required: true, schema: properties?.[name] ?? { type: 'string' } }));
+  const inPath = names.map((name) => ({ name, in: 'path', required: true, schema: properties?.[name] ?? { type: 'string' } }));
+  if (!spec.query) return inPath;
+  const query = schemaOf(spec.query, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  const inQuery = Object.entries(query.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: query.required?.includes(name) ?? false,
+    ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
+    schema,
+  }));
+  return [...inPath, ...inQuery];
 }
 
 function responseOf(status: number, shape: ResponseShape): Record<string, unknown> {

@@ -1,23 +1,18 @@
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import QRCode from 'qrcode';
-import { apiErrorSchema, issuedPairingCodeSchema, pairRequestSchema, pairResponseSchema } from '../common/api-schemas.js';
+import { apiErrorSchema, pairRequestSchema, pairResponseSchema } from '../common/api-schemas.js';
 import type { Logger } from '../common/logger.js';
 import { defineRoute } from './define-route.js';
 import type { DeviceRegistry } from './device-registry.js';
 import { HttpError } from './http-error.js';
-import { createLoopbackGuard, requireSameOrigin } from './loopback.js';
 import type { PairingCodes } from './pairing-codes.js';
-import type { FailureLimiter } from './rate-limiter.js';
+import { clientKeyOf, type FailureLimiter } from './rate-limiter.js';
 
 export interface PairingRouterOptions {
   codes: PairingCodes;
   registry: DeviceRegistry;
   limiter: FailureLimiter;
-  /** Where phones reach the gateway (http or https, no path); the QR code points here. */
-  publicUrl: string;
   logger: Logger;
-  /** Replaces the loopback test of the desktop-only routes; for tests. */
-  isLoopback?: (address: string | undefined) => boolean;
 }
 
 /**
@@ -54,35 +49,19 @@ export function renderQrPng(url: string): Promise<Buffer> {
 
 const error = apiErrorSchema;
 
-const desktopOnlyHeaders: RequestHandler = (_req, res, next) => {
-  res.set({ 'Cache-Control': 'no-store', 'Cross-Origin-Resource-Policy': 'same-origin' });
-  next();
-};
-
 /**
- * Pairing: `POST /api/pair` redeems a one-time code for a device token; `GET /pair/qr.png` and
- * `POST /pair/code` hand out codes, to the desktop itself only. Failed attempts are limited per
- * client address and in total; a limited attempt is refused before its code is even looked at,
- * so it neither succeeds nor uses up a right code. Codes and tokens are never logged.
- * Expects `express.json()` to have parsed `/api` bodies (createApp does).
+ * `POST /api/pair`, on the public listener: redeems a one-time code for a device token. The code
+ * is checked first, in constant time, so a code the desktop showed always pairs, however many
+ * wrong ones came before it from wherever. Only wrong codes count against the limits (per client
+ * address, IPv6 by /64, and in total, which a tunnel that shows everyone as 127.0.0.1 cannot get
+ * round); past either limit a wrong code is answered 429 with Retry-After instead of 401. A code
+ * carries 128 random bits, so guessing is hopeless either way; the limits keep a guesser cheap to
+ * serve and quiet in the log. Codes and tokens are never logged. Expects `express.json()` to have
+ * parsed `/api` bodies (createApp does).
  */
 export function createPairingRouter(options: PairingRouterOptions): Router {
   const { codes, registry, limiter, logger } = options;
-  const publicUrl = normalizePublicUrl(options.publicUrl);
-  const desktopOnly = [createLoopbackGuard({ trust: options.isLoopback }), desktopOnlyHeaders];
   const router = Router();
-
-  const refuseWhileLimited: RequestHandler = (req, _res, next) => {
-    const client = req.socket.remoteAddress ?? 'unknown';
-    const verdict = limiter.check(client);
-    if (!verdict.allowed) {
-      logger.warn('pairing attempt refused: too many wrong codes', { client });
-      throw new HttpError(429, 'too_many_attempts', `Too many wrong pairing codes. Wait ${verdict.retryAfterSeconds} seconds, then scan a fresh QR code.`, undefined, {
-        'Retry-After': String(verdict.retryAfterSeconds),
-      });
-    }
-    next();
-  };
 
   defineRoute(
     router,
@@ -91,48 +70,33 @@ export function createPairingRouter(options: PairingRouterOptions): Router {
       path: '/api/pair',
       summary: 'Pair a phone with a one-time code from the QR',
       auth: false,
-      before: [refuseWhileLimited],
       body: pairRequestSchema,
       responses: { 201: pairResponseSchema, 400: error, 401: error, 413: error, 422: error, 429: error },
     },
     async ({ body }, req, res) => {
-      const client = req.socket.remoteAddress ?? 'unknown';
-      if (!codes.redeem(body.code)) {
-        limiter.recordFailure(client);
-        logger.warn('pairing attempt with a wrong, used or expired code', { client });
-        throw new HttpError(401, 'invalid_pairing_code', 'This pairing code is wrong, expired or was already used. Scan a fresh QR code on the desktop and try again.', 'code', {
-          'WWW-Authenticate': 'Bearer realm="opendispatch"',
-        });
+      const client = clientKeyOf(req.socket.remoteAddress);
+      if (codes.redeem(body.code)) {
+        const { deviceId, token } = await registry.register(body.name);
+        logger.info('phone paired', { deviceId, name: body.name, client });
+        res.status(201).set('Cache-Control', 'no-store').json(pairResponseSchema.parse({ token, deviceId }));
+        return;
       }
-      const { deviceId, token } = await registry.register(body.name);
-      logger.info('phone paired', { deviceId, name: body.name, client });
-      res.status(201).set('Cache-Control', 'no-store').json(pairResponseSchema.parse({ token, deviceId }));
-    },
-  );
-
-  defineRoute(
-    router,
-    { method: 'get', path: '/pair/qr.png', summary: 'The current pairing QR code', auth: 'loopback', before: desktopOnly, responses: { 200: 'image/png', 403: error } },
-    async (_input, _req, res) => {
-      const png = await renderQrPng(pairingUrl(publicUrl, codes.current().code));
-      res.type('png').send(png);
-    },
-  );
-
-  defineRoute(
-    router,
-    {
-      method: 'post',
-      path: '/pair/code',
-      summary: 'Issue a fresh one-time pairing code (for `opendispatch pair`)',
-      auth: 'loopback',
-      before: [...desktopOnly, requireSameOrigin],
-      responses: { 201: issuedPairingCodeSchema, 403: error },
-    },
-    (_input, _req, res) => {
-      const { code, expiresAt } = codes.issue();
-      logger.info('pairing code issued', { expiresAt });
-      res.status(201).json(issuedPairingCodeSchema.parse({ url: pairingUrl(publicUrl, code), expiresAt }));
+      const verdict = limiter.check(client);
+      if (!verdict.allowed) {
+        throw new HttpError(
+          429,
+          'too_many_attempts',
+          `Too many wrong pairing codes. Wait ${verdict.retryAfterSeconds} seconds, or scan the QR code on the desktop: a code it shows always works.`,
+          undefined,
+          { 'Retry-After': String(verdict.retryAfterSeconds) },
+        );
+      }
+      limiter.recordFailure(client);
+      const limited = !limiter.check(client).allowed;
+      logger.warn(limited ? 'wrong pairing code; wrong codes are now answered 429 for a while' : 'pairing attempt with a wrong, used or expired code', { client });
+      throw new HttpError(401, 'invalid_pairing_code', 'This pairing code is wrong, expired or was already used. Scan a fresh QR code on the desktop and try again.', 'code', {
+        'WWW-Authenticate': 'Bearer realm="opendispatch"',
+      });
     },
   );
 

@@ -9,6 +9,8 @@ import { forbidden, notFound } from './http-error.js';
 import { createLoopbackGuard, requireSameOrigin } from './loopback.js';
 import type { PairingCodes } from './pairing-codes.js';
 import { normalizePublicUrl, pairingUrl } from './pairing-routes.js';
+import { renderConnectorsSection } from './setup-connectors.js';
+import type { McpStatusReport } from '../common/mcp-status.js';
 
 export interface SetupRouterOptions {
   codes: PairingCodes;
@@ -17,6 +19,8 @@ export interface SetupRouterOptions {
   /** The folders the agent may use. */
   roots: string[];
   keepAwake: () => { mode: string; active: boolean };
+  /** The desktop worker's report on its MCP servers (worker/mcp-status-file.ts `readMcpStatus`); the section is left out without it. */
+  mcpServers?: () => McpStatusReport | undefined;
   logger: Logger;
   /** Replaces the loopback test; for tests. */
   isLoopback?: (address: string | undefined) => boolean;
@@ -106,6 +110,7 @@ ${devices.map((device) => deviceRow(device, csrfToken)).join('\n')}
 <ul>${roots.map((root) => `<li><code>${escapeHtml(root)}</code></li>`).join('')}</ul>
 <h2>Keeping the desktop awake</h2>
 <p>${awake.active ? 'Kept awake now, while tasks run' : 'Not held awake now (no task is running)'} — method: ${escapeHtml(awake.mode)}.</p>
+${options.mcpServers ? renderConnectorsSection(options.mcpServers()) : ''}
 </body></html>
 `);
   });

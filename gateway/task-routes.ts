@@ -2,12 +2,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   apiErrorSchema,
+  cancelledTaskSchema,
   createdTaskSchema,
   createTaskRequestSchema,
   desktopListSchema,
   modelListSchema,
   taskDetailSchema,
   taskIdParamsSchema,
+  taskListQuerySchema,
   taskListSchema,
 } from '../common/api-schemas.js';
 import { defineRoute } from './define-route.js';
@@ -15,6 +17,7 @@ import type { DesktopPresence } from './desktop-presence.js';
 import type { TaskService } from './task-service.js';
 
 const screenshotParamsSchema = taskIdParamsSchema.extend({ ref: z.string().regex(/^[0-9a-f]{64}$/, 'not a screenshot') });
+const screenshotQuerySchema = z.object({ size: z.enum(['full']).optional().describe('full: the screenshot at the size the agent saw it, to zoom into.') }).strict();
 const error = apiErrorSchema;
 
 /**
@@ -33,9 +36,19 @@ export function createTaskRouter(deps: { tasks: TaskService; presence: DesktopPr
     },
   );
 
-  defineRoute(router, { method: 'get', path: '/tasks', summary: 'Recent tasks, newest first', responses: { 200: taskListSchema, 401: error } }, async (_input, _req, res) => {
-    res.json({ tasks: await deps.tasks.list() });
-  });
+  defineRoute(
+    router,
+    {
+      method: 'get',
+      path: '/tasks',
+      summary: 'A page of tasks, newest first: running ones, then finished ones by when they ended (status and current step; the rest is in a task\'s detail)',
+      query: taskListQuerySchema,
+      responses: { 200: taskListSchema, 401: error, 422: error },
+    },
+    async ({ query }, _req, res) => {
+      res.json(await deps.tasks.list(query));
+    },
+  );
 
   defineRoute(
     router,
@@ -47,7 +60,13 @@ export function createTaskRouter(deps: { tasks: TaskService; presence: DesktopPr
 
   defineRoute(
     router,
-    { method: 'post', path: '/tasks/:id/cancel', summary: 'Cancel a task; an action under way finishes first', params: taskIdParamsSchema, responses: { 202: taskDetailSchema, 401: error, 404: error } },
+    {
+      method: 'post',
+      path: '/tasks/:id/cancel',
+      summary: 'Cancel a task; an action under way finishes first, and a desktop that is away stops it when it is back (see note)',
+      params: taskIdParamsSchema,
+      responses: { 202: cancelledTaskSchema, 401: error, 404: error },
+    },
     async ({ params }, _req, res) => {
       res.status(202).json(await deps.tasks.cancel(params.id));
     },
@@ -72,12 +91,13 @@ export function createTaskRouter(deps: { tasks: TaskService; presence: DesktopPr
     {
       method: 'get',
       path: '/tasks/:id/screenshots/:ref',
-      summary: 'A small rendering of a screenshot the agent saw',
+      summary: 'A screenshot the agent saw: a 480 px wide preview, or with size=full the whole image',
       params: screenshotParamsSchema,
-      responses: { 200: 'image/webp', 401: error, 404: error },
+      query: screenshotQuerySchema,
+      responses: { 200: 'image/webp', 401: error, 404: error, 422: error },
     },
-    async ({ params }, _req, res) => {
-      const image = await deps.tasks.screenshot(params.id, params.ref);
+    async ({ params, query }, _req, res) => {
+      const image = await deps.tasks.screenshot(params.id, params.ref, query.size ?? 'preview');
       res.set({ 'Content-Type': 'image/webp', 'Cache-Control': 'private, max-age=31536000, immutable' }).send(image);
     },
   );

@@ -10,8 +10,9 @@ import { taskOutcome } from '../common/task-outcome.js';
 import type { DesktopPresence } from './desktop-presence.js';
 import { HttpError, notFound } from './http-error.js';
 import { modelChoices } from './model-choices.js';
-import { DESKTOP_AWAY_NOTE, withCancelRequest } from './task-cancel.js';
-import { createTaskLister, outcomeFromProgress, type ListedExecution } from './task-list.js';
+import { withAwayNote, withCancelRequest } from './task-cancel.js';
+import { createTaskLister, summaryFromListing } from './task-list.js';
+import { memoFrom } from './task-workflows.js';
 
 const SCREENSHOT_WIDTH = 480;
 
@@ -30,12 +31,14 @@ export interface TaskService {
   create(request: CreateTaskRequest): Promise<CreatedTask>;
   /** A page of the task list, from Temporal's visibility store and memos alone. */
   list(query: TaskListQuery): Promise<TaskList>;
+  /** Drops cached list pages: a task changed through another route (an answer, an approval), so the next list shows it. */
+  forgetListedPages(): void;
   get(id: string): Promise<TaskDetail>;
   /** Asks the task to stop; `note` says so when its desktop is away and the stop waits for it. */
   cancel(id: string): Promise<CancelledTask>;
   retry(id: string): Promise<CreatedTask>;
-  /** A small rendering of a screenshot the task's agent saw. */
-  screenshot(id: string, ref: string): Promise<Buffer>;
+  /** A screenshot the task's agent saw: a 480 px wide preview, or `full` at the size the agent saw it. */
+  screenshot(id: string, ref: string, size?: 'preview' | 'full'): Promise<Buffer>;
   fingerprint(id: string): Promise<TaskFingerprint>;
   /** Ids of tasks whose workflows are still running. */
   runningIds(): Promise<string[]>;
@@ -52,21 +55,12 @@ export interface TaskServiceDeps {
   presence: DesktopPresence;
   /** Called with a task id whenever this service starts or changes a task. */
   onChange?: (id: string) => void;
+  /** How long list pages are served from memory (see `createTaskLister`); the defaults unless a benchmark says otherwise. */
+  listCache?: { freshMs: number; staleMs: number };
 }
 
 /** What a task's summary is read from; a describe and a visibility listing both carry it. */
-type TaskExecution = Pick<WorkflowExecutionInfo, 'workflowId' | 'status' | 'memo' | 'startTime'>;
-
-function memoOf(description: TaskExecution): TaskMemo {
-  const memo = (description.memo ?? {}) as Partial<TaskMemo>;
-  return {
-    prompt: String(memo.prompt ?? ''),
-    desktopId: String(memo.desktopId ?? ''),
-    retryOf: memo.retryOf,
-    model: typeof memo.model === 'string' ? memo.model : undefined,
-    progress: memo.progress,
-  };
-}
+type TaskExecution = Pick<WorkflowExecutionInfo, 'workflowId' | 'status' | 'memo' | 'startTime' | 'closeTime'>;
 
 /**
  * Why the task's current activity is being retried, if it is: "the model service is rate
@@ -107,6 +101,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       ...(step.narration ? { narration: step.narration } : {}),
       ...(step.typed !== undefined ? { typed: step.typed } : {}),
       ...(step.point ? { point: step.point } : {}),
+      ...(step.point && step.screen ? { screen: step.screen } : {}),
       ...(step.screenshotRef ? { screenshotUrl: `/api/tasks/${id}/screenshots/${step.screenshotRef}` } : {}),
     }));
   }
@@ -124,7 +119,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
   /** A task as the phone sees it, from a describe or straight from a visibility listing. */
   async function summarize(description: TaskExecution): Promise<TaskDetail> {
     const id = description.workflowId;
-    const memo = memoOf(description);
+    const memo = memoFrom(description.memo);
     const base = {
       id,
       prompt: memo.prompt,
@@ -132,6 +127,8 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       createdAt: description.startTime.toISOString(),
       ...(memo.retryOf ? { retryOf: memo.retryOf } : {}),
       ...(memo.model ? { model: memo.model } : {}),
+      ...(memo.progress ? { stepsTaken: memo.progress.stepsTaken } : {}),
+      ...(description.closeTime ? { finishedAt: description.closeTime.toISOString() } : {}),
     };
     const handle = client.workflow.getHandle(id);
     switch (description.status.name) {
@@ -155,6 +152,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
         return {
           ...base,
           status,
+          stepsTaken: result.steps,
           steps: toSteps(id, result.recentSteps ?? []),
           ...(status === 'succeeded' ? { result: result.text } : status === 'cancelled' ? {} : { error: result.text }),
         };
@@ -182,13 +180,14 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     if (detail.status !== 'running' && detail.status !== 'queued') return detail;
     try {
       const status = await client.withDeadline(Date.now() + 500, () => client.workflow.getHandle(detail.id).query(taskStatusQuery));
-      return { ...detail, steps: toSteps(detail.id, status.recentSteps) };
+      return { ...detail, stepsTaken: status.stepsTaken, steps: toSteps(detail.id, status.recentSteps) };
     } catch {
       return detail;
     }
   }
 
-  const toSummary = ({ steps: _steps, result: _result, error: _error, retryOf: _retryOf, model: _model, ...summary }: TaskDetail): TaskSummary => summary;
+  const toSummary = ({ steps: _steps, result: _result, error: _error, retryOf: _retryOf, model: _model, question: _question, approval: _approval, stepsTaken: _stepsTaken, finishedAt: _finishedAt, ...summary }: TaskDetail): TaskSummary =>
+    summary;
 
   async function create(request: CreateTaskRequest, retryOf?: string): Promise<CreatedTask> {
     const desktopId = request.desktopId ?? deps.defaultDesktopId;
@@ -198,23 +197,12 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     return { id, status: desktop && !desktop.online ? 'waiting' : 'queued' };
   }
 
-  /** A task's row in the list from its visibility record: only a finished task's outcome differs from its detail, and that comes from its memo. */
-  async function listed(execution: ListedExecution): Promise<TaskSummary> {
-    const name = execution.status.name;
-    if (name !== 'COMPLETED' && name !== 'FAILED') return toSummary(await summarize(execution));
-    const memo = memoOf(execution);
-    const step = memo.progress?.currentStep;
-    return {
-      id: execution.workflowId,
-      prompt: memo.prompt,
-      desktopId: memo.desktopId,
-      createdAt: execution.startTime.toISOString(),
-      status: name === 'FAILED' ? 'failed' : outcomeFromProgress(memo.progress),
-      ...(step ? { currentStep: step } : {}),
-    };
-  }
-
-  const lister = createTaskLister({ client, namespace: deps.config.temporal.namespace, summarize: listed });
+  const lister = createTaskLister({
+    client,
+    namespace: deps.config.temporal.namespace,
+    summarize: (execution) => summaryFromListing(execution, async (unfinished) => toSummary(await summarize(unfinished))),
+    ...deps.listCache,
+  });
   const changed = (id: string): void => {
     lister.invalidate();
     deps.onChange?.(id);
@@ -229,6 +217,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     create: (request) => create(request),
 
     list: (query) => lister.list(query),
+    forgetListedPages: () => lister.invalidate(),
 
     get,
 
@@ -239,10 +228,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
         changed(id);
       }
       const after = await describe(id);
-      const detail = withCancelRequest(after, await summarize(after));
-      if (after.status.name !== 'RUNNING') return detail;
-      const desktop = await deps.presence.status(detail.desktopId).catch(() => undefined);
-      return desktop && !desktop.online ? { ...detail, note: DESKTOP_AWAY_NOTE } : detail;
+      return withAwayNote(withCancelRequest(after, await summarize(after)), deps.presence);
     },
 
     async retry(id) {
@@ -253,18 +239,19 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       return create({ prompt: detail.prompt, desktopId: detail.desktopId, model: detail.model }, id);
     },
 
-    async screenshot(id, ref) {
+    async screenshot(id, ref, size = 'preview') {
       const detail = await get(id);
       if (!detail.steps.some((step) => step.screenshotUrl?.endsWith(`/${ref}`))) throw notFound('That screenshot');
       const image = await deps.store.get(ref).catch((error: unknown) => {
         throw error instanceof BlobNotFoundError ? notFound('That screenshot') : error;
       });
+      if (size === 'full') return sharp(image).webp({ quality: 90 }).toBuffer();
       return sharp(image).resize({ width: SCREENSHOT_WIDTH, withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
     },
 
     async fingerprint(id) {
       const description = await describe(id);
-      const memo = memoOf(description);
+      const memo = memoFrom(description.memo);
       const running = description.status.name === 'RUNNING';
       const online = running ? (await deps.presence.status(memo.desktopId).catch(() => undefined))?.online : undefined;
       return { id, running, value: `${description.runId}|${description.status.name}|${online}|${retryNote(description) ?? ''}|${JSON.stringify(memo.progress ?? null)}` };

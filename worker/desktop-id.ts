@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DESKTOP_ID_PATTERN } from '../common/api-schemas.js';
+import { DESKTOP_ID_PATTERN } from '../common/desktop-id.js';
 
 /** Makes a host name usable as a desktop id (and so in a task queue name). */
 export function desktopIdFromHostname(hostname: string): string {

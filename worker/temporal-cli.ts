@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -32,16 +32,35 @@ async function works(executable: string): Promise<boolean> {
   }
 }
 
-/** Binaries the SDK downloaded earlier, newest version name last. */
-async function cachedSdkDownloads(directories: string[]): Promise<string[]> {
+const SDK_DOWNLOAD_NAME = /^temporal-sdk-typescript-[\w.-]+?(\.exe)?$/;
+
+/**
+ * Whether a binary found in a download folder is safe to run: a regular file (not a link that
+ * could point anywhere), owned by this user, and writable by nobody else. The SDK's default
+ * download folder is the system temp folder, where anyone can plant a `temporal-sdk-typescript-*`
+ * file; running it would run a stranger's code as this user. (In a sticky temp folder, others
+ * cannot replace a file this user owns, so the check stays true until it is run.)
+ */
+export async function isTrustedDownload(file: string, uid = process.getuid?.()): Promise<boolean> {
+  const info = await lstat(file).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  if (uid === undefined) return true; // Windows: %TEMP% is per user.
+  return info.uid === uid && (info.mode & 0o022) === 0;
+}
+
+/** Binaries the SDK downloaded earlier and that are safe to run, newest version name first. */
+export async function cachedSdkDownloads(directories: string[]): Promise<string[]> {
   const found: string[] = [];
   for (const directory of directories) {
+    let names: string[];
     try {
-      for (const name of (await readdir(directory)).sort()) {
-        if (/^temporal-sdk-typescript-[\w.-]+?(\.exe)?$/.test(name)) found.push(path.join(directory, name));
-      }
+      names = (await readdir(directory)).sort();
     } catch {
-      // A missing folder simply holds no download.
+      continue; // A missing folder simply holds no download.
+    }
+    for (const name of names) {
+      const file = path.join(directory, name);
+      if (SDK_DOWNLOAD_NAME.test(name) && (await isTrustedDownload(file))) found.push(file);
     }
   }
   return found.reverse();
@@ -70,6 +89,8 @@ export async function findTemporalCli(options: { explicit?: string; binDir: stri
   if (await works('temporal')) return 'temporal';
   tried.push('`temporal` is not on PATH');
 
+  // Only where a download can come from: ours (the data folder's bin/), and the SDK's default
+  // (the temp folder) for a machine where the SDK fetched it before; never anywhere else.
   const cacheDirectories = [options.binDir, os.tmpdir()];
   for (const candidate of await cachedSdkDownloads(cacheDirectories)) {
     if (await works(candidate)) return candidate;

@@ -397,6 +397,8 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
         geometry: geometry!,
       });
       stepsTaken++;
+      // A cancel that came while the model answered wins over its answer.
+      if (CancellationScope.current().consideredCancelled) return stopped();
       transcriptRef = decision.transcriptRef;
       pendingResults = [];
       pendingText = undefined;

@@ -1,23 +1,41 @@
+import http from 'node:http';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createdTaskSchema, desktopListSchema, modelListSchema, taskDetailSchema, taskListSchema, type ServerMessage, type TaskDetail } from '../../common/api-schemas.js';
 import { createLogger } from '../../common/logger.js';
 import type * as AppModule from '../../gateway/app.js';
+import type * as SetupAppModule from '../../gateway/setup-app.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
 import { computer, endTurn } from '../helpers/fake-messages-api.js';
-import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
+import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
 import { documentedOperation as documented, servedRoutes, type OpenApiDocument } from '../helpers/served-routes.js';
 import { freePort } from '../helpers/temporal-server.js';
 import { loadConfig } from '../../common/config.js';
 import { deferred, eventually } from '../helpers/async.js';
 
-// Keeps the Express app startGateway builds, so the tests enumerate the routes it really serves.
-const built = vi.hoisted(() => ({ apps: [] as Express[] }));
+// Keeps the Express apps startGateway builds, so the tests enumerate the routes they really serve.
+const built = vi.hoisted(() => ({ apps: [] as Express[], setupApps: [] as Express[] }));
 vi.mock('../../gateway/app.js', async (importOriginal) => {
   const original = await importOriginal<typeof AppModule>();
   return { ...original, createApp: (deps: AppModule.AppDeps) => built.apps[built.apps.push(original.createApp(deps)) - 1]! };
 });
+vi.mock('../../gateway/setup-app.js', async (importOriginal) => {
+  const original = await importOriginal<typeof SetupAppModule>();
+  return { ...original, createSetupApp: (deps: SetupAppModule.SetupAppDeps) => built.setupApps[built.setupApps.push(original.createSetupApp(deps)) - 1]! };
+});
+
+/** A request as a raw TCP tunnel (ssh -R, socat) delivers it: from 127.0.0.1, with whatever Host the outsider sent, no Origin. */
+function tunnelled(base: string, method: string, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${base}${path}`, { method, headers: { host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: response.statusCode!, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 /** Routes anyone may call without a token, on purpose; making another route public means changing this list. */
 const PUBLIC_ROUTES = ['get /healthz', 'get /api/openapi.json', 'post /api/pair'];
@@ -28,7 +46,10 @@ describe('the gateway API over a real desktop stack', () => {
   let stack: DesktopStack;
   let gateway: RunningGateway;
   let base: string;
+  /** A phone paired in beforeAll, for the tests that are not about pairing. */
   let token: string;
+  /** The desktop's worker, while one runs. */
+  let worker: WorkerProcess | undefined;
   const api = (path: string, init: RequestInit = {}, withToken = true) =>
     fetch(`${base}${path}`, {
       ...init,
@@ -36,8 +57,31 @@ describe('the gateway API over a real desktop stack', () => {
     });
   const taskDetail = async (id: string) => taskDetailSchema.parse(await (await api(`/api/tasks/${id}`)).json());
   const served = () => servedRoutes(built.apps.at(-1)!);
+  const servedBySetup = () => servedRoutes(built.setupApps.at(-1)!);
   const openApiDocument = async () => (await (await fetch(`${base}/api/openapi.json`)).json()) as OpenApiDocument;
+  const setupDocument = async () => (await (await fetch(`${gateway.setupUrl}/setup/openapi.json`)).json()) as OpenApiDocument;
   const concrete = (path: string) => path.replace(/:(\w+)/g, (_match, name: string) => SAMPLE_PARAMS[name] ?? 'x');
+  const taskIds = async () => taskListSchema.parse(await (await api('/api/tasks')).json()).tasks.map((task) => task.id);
+  /** Pairs a phone as one does: a code from the desktop's setup listener, redeemed on the phone listener. */
+  const pairPhone = async (name: string) => {
+    const issued = await fetch(`${gateway.setupUrl}/pair/code`, { method: 'POST' });
+    expect(issued.status).toBe(201);
+    const { url } = (await issued.json()) as { url: string };
+    const code = new URL(url).hash.replace('#pair=', '');
+    const paired = await fetch(`${base}/api/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, name }) });
+    return { status: paired.status, token: paired.status === 201 ? ((await paired.json()) as { token: string }).token : undefined };
+  };
+  /** The desktop's worker runs, and the gateway says so. */
+  const desktopUp = async () => {
+    worker ??= await stack.startWorker();
+    await eventually(() => fetch(`${base}/healthz`), (response) => response.status === 200, 90_000);
+  };
+  /** No worker runs for the desktop, and the gateway says so. */
+  const desktopAway = async () => {
+    await worker?.stop();
+    worker = undefined;
+    await eventually(() => fetch(`${base}/healthz`), (response) => response.status === 503, 90_000);
+  };
 
   beforeAll(async () => {
     stack = await startDesktopStack();
@@ -52,6 +96,7 @@ describe('the gateway API over a real desktop stack', () => {
       keepAwake: () => ({ mode: 'test', active: false }),
     });
     base = gateway.localUrl;
+    token = (await pairPhone('Test phone')).token!;
   });
 
   afterAll(async () => {
@@ -60,37 +105,34 @@ describe('the gateway API over a real desktop stack', () => {
   });
 
   it('pairs a phone with a code from the desktop, and the token opens the API', async () => {
-    const issued = await fetch(`${base}/pair/code`, { method: 'POST' });
-    expect(issued.status).toBe(201);
-    const { url } = (await issued.json()) as { url: string };
-    const code = new URL(url).hash.replace('#pair=', '');
-    const paired = await fetch(`${base}/api/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, name: 'Test phone' }) });
+    const paired = await pairPhone('Second phone');
     expect(paired.status).toBe(201);
-    token = ((await paired.json()) as { token: string }).token;
-    expect((await api('/api/desktops')).status).toBe(200);
+    expect((await fetch(`${base}/api/desktops`, { headers: { authorization: `Bearer ${paired.token}` } })).status).toBe(200);
   });
 
   it('while the desktop is away: reports not healthy, and a task waits instead of failing; then runs when it is back', async () => {
+    await desktopAway();
     const before = await fetch(`${base}/healthz`);
     expect(before.status).toBe(503);
     expect(await before.json()).toMatchObject({ temporal: true, worker: false, gateway: true });
-    expect(desktopListSchema.parse(await (await api('/api/desktops')).json()).desktops).toEqual([{ id: stack.desktopId, online: false }]);
+    expect(desktopListSchema.parse(await (await api('/api/desktops')).json()).desktops).toEqual([expect.objectContaining({ id: stack.desktopId, online: false })]);
 
     stack.model.enqueue(endTurn('Done once the desktop was back.'));
     const created = createdTaskSchema.parse(await (await api('/api/tasks', { method: 'POST', body: JSON.stringify({ prompt: 'wait for me' }) })).json());
     expect(created.status).toBe('waiting');
     expect(await taskDetail(created.id)).toMatchObject({ status: 'waiting', currentStep: expect.stringMatching(/desktop/) });
 
-    await stack.startWorker();
-    const after = await eventually(() => fetch(`${base}/healthz`), (response) => response.status === 200);
-    expect(await after.json()).toEqual({ status: 'ok', temporal: true, worker: true, gateway: true });
+    await desktopUp();
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok', temporal: true, worker: true, gateway: true });
     expect(await eventually(() => taskDetail(created.id), (task) => task.status === 'succeeded')).toMatchObject({ result: 'Done once the desktop was back.' });
   });
 
   it('refuses every route it serves that is not documented as public without a valid token, and changes nothing', async () => {
+    const tasksBefore = await taskIds();
     const document = await openApiDocument();
     const routes = served();
-    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['post /pair/code', 'get /setup', 'post /api/tasks', 'get /api/models']));
+    expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(expect.arrayContaining(['post /api/tasks', 'get /api/tasks', 'get /api/models']));
+    expect(routes.filter((route) => route.path.startsWith('/setup') || route.path.startsWith('/pair/'))).toEqual([]);
     const authenticated = routes.filter((route) => documented(document, route)?.security?.length !== 0);
     expect(authenticated.length).toBeGreaterThanOrEqual(8);
     for (const route of authenticated) {
@@ -105,25 +147,55 @@ describe('the gateway API over a real desktop stack', () => {
         expect(response.headers.get('www-authenticate')).toMatch(/Bearer/);
       }
     }
-    expect(taskListSchema.parse(await (await api('/api/tasks')).json()).tasks).toHaveLength(1);
+    expect(await taskIds()).toEqual(tasksBefore);
   });
 
-  it('serves token-free routes only where documented: a short public list, and loopback-only routes that refuse a proxied request', async () => {
+  it('serves token-free routes only where documented: a short public list on the phone listener, loopback-only routes on the setup listener that refuse a proxied request', async () => {
     const document = await openApiDocument();
     const tokenFree = served().filter((route) => documented(document, route)?.security?.length === 0);
-    const loopbackOnly = tokenFree.filter((route) => documented(document, route)?.['x-loopback-only'] === true);
-    expect(tokenFree.filter((route) => !loopbackOnly.includes(route)).map((route) => `${route.method} ${route.path}`).sort()).toEqual([...PUBLIC_ROUTES].sort());
-    expect(loopbackOnly.map((route) => `${route.method} ${route.path}`)).toEqual(
+    expect(tokenFree.map((route) => `${route.method} ${route.path}`).sort()).toEqual([...PUBLIC_ROUTES].sort());
+    expect(tokenFree.filter((route) => documented(document, route)?.['x-loopback-only'] === true)).toEqual([]);
+
+    const setup = await setupDocument();
+    const setupRoutes = servedBySetup();
+    expect(setupRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(
       expect.arrayContaining(['post /pair/code', 'get /pair/qr.png', 'get /setup', 'get /setup/setup.css', 'post /setup/devices/:id/rename', 'post /setup/devices/:id/revoke']),
     );
-    for (const route of loopbackOnly) {
+    for (const route of setupRoutes) {
+      expect(documented(setup, route), `${route.method} ${route.path}`).toMatchObject({ security: [], 'x-loopback-only': true });
       // From this machine, but relayed by a proxy (a tunnel on the desktop): refused before anything runs.
-      const response = await fetch(`${base}${concrete(route.path)}`, { method: route.method.toUpperCase(), headers: { 'x-forwarded-for': '203.0.113.7' } });
+      const response = await fetch(`${gateway.setupUrl}${concrete(route.path)}`, { method: route.method.toUpperCase(), headers: { 'x-forwarded-for': '203.0.113.7' } });
       expect(response.status, `${route.method} ${route.path}`).toBe(403);
     }
   });
 
+  it('answers 404 on the phone port for the setup page and code minting, even from 127.0.0.1 with a forged Host and no Origin, as a tunnel delivers outsiders; the setup listener serves them', async () => {
+    const desktopOnly = [
+      ['GET', '/setup'],
+      ['GET', '/setup/setup.css'],
+      ['GET', '/setup/openapi.json'],
+      ['GET', '/pair/qr.png'],
+      ['POST', '/pair/code'],
+      ['POST', '/setup/devices/dev_AAAAAAAAAAAAAAAA/revoke'],
+    ] as const;
+    const phonePort = new URL(base).port;
+    for (const host of [`127.0.0.1:${phonePort}`, `localhost:${phonePort}`, 'desktop.example:443', `127.0.0.1:${gateway.setupPort}`]) {
+      for (const [method, path] of desktopOnly) {
+        const answer = await tunnelled(base, method, path, host);
+        expect(answer.status, `${method} ${path} with Host ${host}`).toBe(404);
+        expect(answer.body).not.toMatch(/#pair=/);
+      }
+    }
+    const page = await fetch(`${gateway.setupUrl}/setup`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/#pair=[A-Za-z0-9_-]{22,}/);
+    expect((await fetch(`${gateway.setupUrl}/pair/code`, { method: 'POST' })).status).toBe(201);
+    // A rebinding name on the setup listener itself is still refused by its loopback guard.
+    expect((await tunnelled(gateway.setupUrl, 'POST', '/pair/code', 'attacker.example')).status).toBe(403);
+  });
+
   it('answers bad input with a clear error and the field at fault, and starts no task', async () => {
+    const tasksBefore = await taskIds();
     const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
       fetch(`${base}/api/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });
     const malformed = await post('{"prompt": ');
@@ -147,11 +219,13 @@ describe('the gateway API over a real desktop stack', () => {
     expect((await api('/api/tasks/not-a-task-id')).status).toBe(404);
     expect((await api('/api/tasks/task-nope/cancel', { method: 'POST' })).status).toBe(404);
     expect((await api('/api/nowhere')).status).toBe(404);
-    expect(taskListSchema.parse(await (await api('/api/tasks')).json()).tasks).toHaveLength(1);
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await taskIds()).toEqual(tasksBefore);
+    expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ gateway: true, temporal: true });
   });
 
   it('dispatches a task and shows its steps, screenshots and result; pushes every change over the socket', async () => {
+    await desktopUp();
+    const tasksBefore = await taskIds();
     const socket = new WebSocket(`${base.replace('http', 'ws')}/api/events`);
     const pushes: ServerMessage[] = [];
     socket.on('message', (data) => pushes.push(JSON.parse(data.toString()) as ServerMessage));
@@ -182,13 +256,12 @@ describe('the gateway API over a real desktop stack', () => {
     expect(taskPushes.at(-1)).toMatchObject({ status: 'succeeded', result: 'Moved the mouse.' });
     socket.close();
 
-    const list = taskListSchema.parse(await (await api('/api/tasks')).json());
-    expect(list.tasks.map((task) => task.id)[0]).toBe(id);
-    expect(list.tasks).toHaveLength(2);
+    expect(await taskIds()).toEqual([id, ...tasksBefore]);
     desktopListSchema.parse(await (await api('/api/desktops')).json());
   });
 
   it('cancels a running task, and retries it as a new task', async () => {
+    await desktopUp();
     const thinking = deferred();
     stack.model.enqueue({ ...computer({ action: 'mouse_move', coordinate: [5, 5] }), after: thinking.promise });
     const before = stack.model.requests.length;
@@ -229,6 +302,7 @@ describe('the gateway API over a real desktop stack', () => {
   });
 
   it('runs a task with a model the phone picked, even one this desktop does not know, and a retry keeps it', async () => {
+    await desktopUp();
     const picked = 'claude-future-9-9';
     const created = await api('/api/tasks', { method: 'POST', body: JSON.stringify({ prompt: 'use the future model', model: picked }) });
     expect(created.status).toBe(201);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLoopbackAddress } from '../../gateway/loopback.js';
 import { createPairingCodes } from '../../gateway/pairing-codes.js';
-import { createFailureLimiter } from '../../gateway/rate-limiter.js';
+import { clientKeyOf, createFailureLimiter } from '../../gateway/rate-limiter.js';
 
 describe('one-time pairing codes', () => {
   it('redeem once, within ten minutes', () => {
@@ -53,6 +53,28 @@ describe('the failed-attempt limiter', () => {
     now = 10_000;
     expect(limiter.check('a').allowed).toBe(true);
     expect(limiter.check('c').allowed).toBe(true);
+  });
+});
+
+describe('whose wrong codes count together', () => {
+  it.each([
+    ['192.0.2.7', '192.0.2.7'],
+    ['::ffff:192.0.2.7', '192.0.2.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::9', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:ffff::1%eth0', '2001:db8:1:2::/64'],
+    ['::1', '0:0:0:0::/64'],
+    [undefined, 'unknown'],
+  ])('%s counts as %s', (address, key) => {
+    expect(clientKeyOf(address)).toBe(key);
+  });
+
+  it('holds bounded memory under a flood from many addresses, and drops the longest-remembered first', () => {
+    const limiter = createFailureLimiter({ perKeyLimit: 2, globalLimit: 1_000_000, maxKeys: 100, clock: () => 0 });
+    for (let i = 0; i < 1_000; i++) limiter.recordFailure(`10.0.${i >> 8}.${i & 255}`);
+    limiter.recordFailure('10.0.3.231');
+    expect(limiter.check('10.0.3.231').allowed).toBe(false);
+    expect(limiter.check('10.0.0.0').allowed).toBe(true);
   });
 });
 

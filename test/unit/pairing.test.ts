@@ -10,6 +10,7 @@ import { apiErrorSchema, pairResponseSchema } from '../../common/api-schemas.js'
 import { requireDevice } from '../../gateway/auth.js';
 import { createDeviceRegistry, type DeviceRegistry } from '../../gateway/device-registry.js';
 import { createPairingCodes, type PairingCodes } from '../../gateway/pairing-codes.js';
+import { createDesktopPairingRouter } from '../../gateway/desktop-pairing-routes.js';
 import { createPairingRouter, pairingUrl } from '../../gateway/pairing-routes.js';
 import { createFailureLimiter } from '../../gateway/rate-limiter.js';
 import { buildGatewayTestApp, listen, type ListeningApp } from '../helpers/gateway-test-app.js';
@@ -42,8 +43,9 @@ describe('pairing a phone over HTTP', () => {
     protectedRoutes.get('/api/whoami', requireDevice(registry), (_req, res) => {
       res.json({ id: res.locals.device!.id, name: res.locals.device!.name });
     });
-    const pairing = createPairingRouter({ codes, registry, limiter, publicUrl: `${PUBLIC_URL}/`, logger, isLoopback: () => loopback });
-    server = await listen(buildGatewayTestApp([pairing, protectedRoutes]));
+    const pairing = createPairingRouter({ codes, registry, limiter, logger });
+    const desktopPairing = createDesktopPairingRouter({ codes, publicUrl: `${PUBLIC_URL}/`, logger, isLoopback: () => loopback });
+    server = await listen(buildGatewayTestApp([pairing, desktopPairing, protectedRoutes]));
   });
 
   afterEach(async () => {
@@ -111,21 +113,48 @@ describe('pairing a phone over HTTP', () => {
     expect(registry.list()).toEqual([]);
   });
 
-  it('after five wrong guesses even the right code is refused with 429 and Retry-After, and still works once the window passes', async () => {
+  it('after five wrong guesses from one address its wrong codes get 429 with Retry-After, and the code the desktop shows still pairs', async () => {
     const code = await issueCode();
     for (let guess = 0; guess < 5; guess++) {
       await expectError(await pair({ code: `wrong-${guess}-${'x'.repeat(20)}`, name: 'Mallory' }), 401, 'invalid_pairing_code');
     }
     now += 10_000;
-    const limited = await pair({ code, name: 'Ana' });
-    await expectError(limited, 429, 'too_many_attempts');
+    const limited = await pair({ code: 'wrong-again', name: 'Mallory' });
+    const error = await expectError(limited, 429, 'too_many_attempts');
+    expect(error.message).toMatch(/a code it shows always works/);
     expect(limited.headers.get('retry-after')).toBe('50');
-    await expectError(await pair({ code: 'wrong-again', name: 'Mallory' }), 429, 'too_many_attempts');
 
-    now += 50_000;
     const response = await pair({ code, name: 'Ana' });
     expect(response.status).toBe(201);
     expect(registry.list().map((device) => device.name)).toEqual(['Ana']);
+    expect(logged.filter((line) => line.includes('now answered 429'))).toHaveLength(1);
+  });
+
+  it('a flood of wrong codes from many addresses locks out guessing only: a freshly minted code still pairs, from anywhere', async () => {
+    // Each request leaves from its own loopback address (127.0.0.2, …), so the gateway sees distinct clients.
+    const pairFrom = (address: string, body: unknown) =>
+      new Promise<{ status: number; retryAfter?: string }>((resolve, reject) => {
+        const { port } = new URL(server.base);
+        const request = http.request({ host: '127.0.0.1', port, path: '/api/pair', method: 'POST', localAddress: address, headers: { 'content-type': 'application/json' } }, (response) => {
+          response.resume().on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'] as string | undefined }));
+        });
+        request.on('error', reject);
+        request.end(JSON.stringify(body));
+      });
+    const floods = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
+    const statuses: number[] = [];
+    for (const address of floods) {
+      for (let guess = 0; guess < 8; guess++) statuses.push((await pairFrom(address, { code: `guess-${address}-${guess}`, name: 'Mallory' })).status);
+    }
+    expect(statuses.filter((status) => status === 401)).toHaveLength(30);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(64 - 30);
+    const fromNewcomer = await pairFrom('127.0.0.42', { code: 'one-more-guess', name: 'Mallory' });
+    expect(fromNewcomer).toMatchObject({ status: 429, retryAfter: expect.stringMatching(/^\d+$/) });
+
+    expect((await pairFrom(floods[0]!, { code: await issueCode(), name: 'Ana (same address as a flooder)' })).status).toBe(201);
+    expect((await pairFrom('127.0.0.43', { code: await issueCode(), name: 'Ben' })).status).toBe(201);
+    expect((await pair({ code: codes.current().code, name: 'Cleo' })).status).toBe(201);
+    expect(registry.list().map((device) => device.name).sort()).toEqual(['Ana (same address as a flooder)', 'Ben', 'Cleo']);
   });
 
   it('refuses malformed requests with the field at fault and registers nothing', async () => {

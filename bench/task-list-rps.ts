@@ -1,0 +1,152 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { createDesktopActivities } from '../activities/index.js';
+import { systemClock } from '../activities/ports.js';
+import { createContentStore } from '../activities/store/content-store.js';
+import { taskListSchema } from '../common/api-schemas.js';
+import { loadConfig } from '../common/config.js';
+import { desktopTaskQueue } from '../common/contract.js';
+import { createLogger } from '../common/logger.js';
+import { startTask } from '../common/task-starter.js';
+import { createDesktopPresence } from '../gateway/desktop-presence.js';
+import { startGateway } from '../gateway/gateway.js';
+import { createTaskService } from '../gateway/task-service.js';
+import { freePort, startTestTemporal } from '../test/helpers/temporal-server.js';
+import { connectClient, connectWorker } from '../worker/temporal-connection.js';
+import { instantModel, noInput, stillScreen } from './bench-desktop.js';
+import { percentile, type Benchmark, type BenchResult } from './bench-types.js';
+import { withResources } from './cleanup.js';
+import { generateLoad } from './load-generator.js';
+import { previousTaskList } from './previous-task-list.js';
+
+const TASKS = 60;
+const DURATION_MS = 5_000;
+const CLIENTS = 32;
+const FIXED_RATE = 200;
+const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Requests per second `call` answers with `concurrency` callers back to back for `durationMs`. */
+async function closedLoop(call: () => Promise<unknown>, concurrency: number, durationMs: number): Promise<number> {
+  const end = performance.now() + durationMs;
+  const start = performance.now();
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await call();
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - start) / 1000);
+}
+
+/**
+ * `task_list_rps`: `GET /api/tasks` (the first page of 50, of 60 finished tasks) answered per
+ * second by the gateway over loopback, from 32 clients in a worker thread; and its p99 latency
+ * at a fixed 200 requests a second. Against the previous list (visibility, then each finished
+ * task's result from its history), called directly, in the same run; and the new list without
+ * its short cache, called directly too, to show what a page costs Temporal now.
+ */
+export const taskListBenchmark: Benchmark = {
+  name: 'task-list',
+  async run(): Promise<BenchResult[]> {
+    return withResources(async (defer) => {
+      const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-bench-list-'));
+      defer('the scratch folder', () => rm(home, { recursive: true, force: true }));
+      const temporal = await startTestTemporal({ home });
+      defer('the Temporal server', () => temporal.stop());
+      const port = await freePort();
+      const config = loadConfig({
+        DISPATCH_HOME: home,
+        DISPATCH_TEMPORAL_PORT: String(temporal.port),
+        DISPATCH_TEMPORAL_UI_PORT: String(temporal.uiPort),
+        DISPATCH_PORT: String(port),
+        DISPATCH_SETUP_PORT: String(await freePort()),
+        DISPATCH_HOST: '127.0.0.1',
+      });
+      const client = await connectClient(config.temporal);
+      defer('the Temporal client', () => client.connection.close());
+      const connection = await connectWorker(config.temporal);
+      defer('the worker connection', () => connection.close());
+      const desktopId = 'bench';
+      const gateway = await startGateway({ config, client, desktopId, logger: createLogger('bench', () => {}), version: 'bench', keepAwake: () => ({ mode: 'bench', active: false }) });
+      defer('the gateway', () => gateway.close());
+
+      const worker = await Worker.create({
+        connection,
+        taskQueue: desktopTaskQueue(desktopId),
+        workflowsPath: WORKFLOWS_PATH,
+        activities: createDesktopActivities({
+          client,
+          grabber: stillScreen,
+          input: noInput,
+          clock: systemClock,
+          store: createContentStore(config.paths.blobs),
+          messages: instantModel(0),
+          defaultModel: config.model,
+          roots: config.roots,
+          trashDir: config.paths.trash,
+          journalDir: config.paths.journal,
+          platform: 'bench',
+        }),
+      });
+      await worker.runUntil(async () => {
+        const ids = await Promise.all(Array.from({ length: TASKS }, (_, i) => startTask(client, config, { prompt: `bench task ${i}`, desktopId })));
+        await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
+      });
+
+      const { url } = (await (await fetch(`${gateway.setupUrl}/pair/code`, { method: 'POST' })).json()) as { url: string };
+      const paired = await fetch(`${gateway.localUrl}/api/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: new URL(url).hash.slice(6), name: 'bench phone' }) });
+      const { token } = (await paired.json()) as { token: string };
+      const headers = { authorization: `Bearer ${token}` };
+      const listUrl = `${gateway.localUrl}/api/tasks`;
+      const first = taskListSchema.parse(await (await fetch(listUrl, { headers })).json());
+      if (first.tasks.length !== 50 || first.nextCursor === undefined) throw new Error(`the first page has ${first.tasks.length} tasks`);
+
+      const presence = createDesktopPresence({ client, namespace: config.temporal.namespace });
+      // One caller each: the short cache would otherwise share one read among callers.
+      const previousRps = await closedLoop(previousTaskList(client, presence), 1, DURATION_MS);
+      const uncached = createTaskService({ client, config, defaultDesktopId: desktopId, store: createContentStore(config.paths.blobs), presence, listCache: { freshMs: 0, staleMs: 0 } });
+      const uncachedRps = await closedLoop(() => uncached.list({ limit: 50 }), 1, DURATION_MS);
+
+      const closed = await generateLoad({ url: listUrl, headers, mode: 'closed', concurrency: CLIENTS, durationMs: DURATION_MS });
+      const rps = closed.done / (closed.elapsedMs / 1000);
+      const open = await generateLoad({ url: listUrl, headers, mode: 'open', rate: FIXED_RATE, concurrency: 1_000, durationMs: DURATION_MS });
+      const round = (value: number) => Math.round(value * 10) / 10;
+      const baselineLabel = "the previous list, called directly, one call at a time (visibility, then each finished task's result from its history)";
+      return [
+        {
+          name: 'task_list_rps',
+          value: Math.round(rps),
+          unit: 'req/s',
+          better: 'higher',
+          goal: 500,
+          samples: closed.done,
+          note: `${CLIENTS} clients over loopback for ${DURATION_MS / 1000} s, first page of 50 of ${TASKS} finished tasks; ${closed.failed} failed; previous list ${round(previousRps)} req/s (${round(rps / previousRps)}x)`,
+        },
+        {
+          name: 'task_list_ms_p99_at_200rps',
+          value: round(percentile(open.latenciesMs, 99)),
+          unit: 'ms',
+          better: 'lower',
+          goal: 100,
+          samples: open.done,
+          note: `p50 ${round(percentile(open.latenciesMs, 50))} ms; ${FIXED_RATE} req/s for ${DURATION_MS / 1000} s, ${open.failed} failed`,
+        },
+        {
+          name: 'task_list_uncached_rps',
+          value: round(uncachedRps),
+          unit: 'req/s',
+          better: 'higher',
+          baseline: round(previousRps),
+          baselineLabel,
+          note: 'the new list without its short cache, called directly, one call at a time: one visibility call per page, nothing per task',
+        },
+      ];
+    });
+  },
+};
