@@ -104,18 +104,21 @@ export function createEventHub(deps: EventHubDeps): EventHub {
     }
   }
 
+  /** The sweep under way, so closing can wait for it: its Temporal calls must end before the client does. */
+  let inFlight: Promise<void> | undefined;
+  let closed = false;
   const schedule = (): void => {
-    if (timer || subscribers.size === 0) return;
+    if (timer || closed || subscribers.size === 0) return;
     timer = setTimeout(async () => {
       timer = undefined;
       if (!sweeping) {
         sweeping = true;
+        inFlight = sweep().catch((error: unknown) => deps.logger.warn('could not check tasks for changes', { error: (error as Error).message }));
         try {
-          await sweep();
-        } catch (error) {
-          deps.logger.warn('could not check tasks for changes', { error: (error as Error).message });
+          await inFlight;
         } finally {
           sweeping = false;
+          inFlight = undefined;
         }
       }
       schedule();
@@ -185,8 +188,10 @@ export function createEventHub(deps: EventHubDeps): EventHub {
       schedule();
     },
     async close() {
+      closed = true;
       if (timer) clearTimeout(timer);
       subscribers.clear();
+      await inFlight;
       for (const socket of wss.clients) socket.close(1001, 'gateway stopping');
       // A phone that went away without a word would hold the close handshake for 30 s.
       const stragglers = setTimeout(() => {
