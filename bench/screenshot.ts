@@ -11,6 +11,7 @@ import { LARGE_IMAGE_RULE, STANDARD_IMAGE_RULE } from '../common/models.js';
 import { launchApp, startXDisplay, waitForWindow, type LaunchedApp } from '../test/helpers/x-display.js';
 import { createNutScreenGrabber } from '../worker/adapters/nut-desktop.js';
 import { percentile, type Benchmark, type BenchResult } from './bench-types.js';
+import { withResources } from './cleanup.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -31,10 +32,13 @@ const CONVERT = '/usr/bin/convert';
 export const screenshotBenchmark: Benchmark = {
   name: 'screenshot',
   async run(): Promise<BenchResult[]> {
-    const x = await startXDisplay(SCREEN);
-    const scratch = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-bench-'));
-    const windows: LaunchedApp[] = [];
-    try {
+    return withResources(async (defer) => {
+      const x = await startXDisplay(SCREEN);
+      defer('the X display', () => x.stop());
+      const scratch = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-bench-'));
+      defer('the scratch folder', () => rm(scratch, { recursive: true, force: true }));
+      const windows: LaunchedApp[] = [];
+      defer('the windows', () => Promise.all(windows.map((window) => window.stop())));
       // libnut opens the display named by DISPLAY on first use.
       process.env.DISPLAY = x.display;
       windows.push(...(await showDesktop(x.display, scratch)));
@@ -112,11 +116,7 @@ export const screenshotBenchmark: Benchmark = {
           note: `raw ${SCREEN.width}x${SCREEN.height} grab through the nut adapter, no scaling or encoding`,
         },
       ];
-    } finally {
-      await Promise.all(windows.map((window) => window.stop()));
-      await x.stop();
-      await rm(scratch, { recursive: true, force: true });
-    }
+    });
   },
 };
 

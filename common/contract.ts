@@ -119,12 +119,7 @@ export interface ScreenGeometry {
 /** Default for {@link TaskInput.maxSteps}. */
 export const DEFAULT_MAX_STEPS = 60;
 
-/**
- * The longest prompt a task takes, in UTF-16 code units (JavaScript's `length`) after trimming.
- * One constant for every place that checks it (the API schema, the CLI, the workflow), so a
- * prompt one of them accepts is never refused later by another.
- */
-export const MAX_PROMPT_CHARS = 20_000;
+export { MAX_PROMPT_CHARS } from './limits.js';
 
 /** Carried across continue-as-new so a long task keeps its place and its history stays bounded. */
 export interface TaskCarryOver {

@@ -234,7 +234,7 @@ export async function waitForWindow(display: string, titlePattern: string, timeo
 /** Gives `windowId` the keyboard focus and waits until it has it. */
 export async function focusWindow(display: string, windowId: string): Promise<void> {
   await xdotool(display, 'windowactivate', '--sync', windowId);
-  await waitUntil(`focus on window ${windowId}`, async () => (await xdotool(display, 'getwindowfocus')) === windowId, 5000);
+  await waitUntil(`focus on window ${windowId}`, async () => (await xdotool(display, 'getwindowfocus')) === windowId, 15_000);
 }
 
 export interface TypingRecorder {
@@ -395,7 +395,7 @@ export async function startXev(
     clear: () => {
       recorded = [];
     },
-    async waitFor(predicate, timeoutMs = 5000) {
+    async waitFor(predicate, timeoutMs = 15_000) {
       await waitUntil('xev events', async () => predicate(recorded), timeoutMs);
       return [...recorded];
     },

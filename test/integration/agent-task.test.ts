@@ -27,23 +27,13 @@ function runCli(stack: DesktopStack, args: string[]): Promise<{ code: number | n
   });
 }
 
-async function onlyTask(stack: DesktopStack): Promise<{ workflowId: string }> {
-  const found: Array<{ workflowId: string }> = [];
-  for await (const execution of stack.client.workflow.list({ query: `WorkflowType = 'agentTask'` })) found.push(execution);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
-
 describe('a task given on the command line is carried out on the desktop', () => {
   let stack: DesktopStack;
   let worker: WorkerProcess;
-  let notesFile: string;
+  let notes = 0;
 
   beforeAll(async () => {
     stack = await startDesktopStack({ width: 1920, height: 1080 });
-    notesFile = path.join(stack.roots[0]!, 'typed.txt');
-    await launchApp(stack.display, 'xterm', ['-geometry', '80x24+400+300', '-T', 'notes', '-e', 'sh', '-c', `cat > '${notesFile}'`]);
-    await waitForWindow(stack.display, '^notes$');
     worker = await stack.startWorker();
   });
 
@@ -51,11 +41,22 @@ describe('a task given on the command line is carried out on the desktop', () =>
     await stack?.stop();
   });
 
-  it('clicks into the app, types, and reports the model\'s summary, following every step in the terminal', async () => {
-    const windowGeometry = await xdotool(stack.display, 'search', '--name', '^notes$', 'getwindowgeometry', '--shell');
+  /**
+   * Opens a notes window of its own and has the CLI run a task that clicks into it, types a line
+   * and ends it: what each test here looks at, from the terminal, the file, the model's requests
+   * and the workflow.
+   */
+  async function putNumbersIntoNotes() {
+    const title = `notes-${++notes}`;
+    const notesFile = path.join(stack.roots[0]!, `${title}.txt`);
+    launchApp(stack.display, 'xterm', ['-geometry', '80x24+400+300', '-T', title, '-e', 'sh', '-c', `cat > '${notesFile}'`]);
+    await waitForWindow(stack.display, `^${title}$`);
+    const windowGeometry = await xdotool(stack.display, 'search', '--name', `^${title}$`, 'getwindowgeometry', '--shell');
     const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(windowGeometry)![1]);
     const centre = { x: value('X') + value('WIDTH') / 2, y: value('Y') + value('HEIGHT') / 2 };
 
+    stack.model.drain();
+    const asked = stack.model.requests.length;
     stack.model.enqueue(
       (request) => {
         const image = advertisedSize(request);
@@ -65,8 +66,13 @@ describe('a task given on the command line is carried out on the desktop', () =>
       computer({ action: 'key', text: 'ctrl+d' }),
       endTurn('Typed the Q3 summary into notes.'),
     );
-
     const run = await runCli(stack, ['task', 'put the Q3 numbers into notes']);
+    const taskId = /Task (\S+) started/.exec(run.stdout)?.[1];
+    return { run, notesFile, taskId: taskId!, requests: stack.model.requests.slice(asked) };
+  }
+
+  it('clicks into the app, types, and reports the model\'s summary, following every step in the terminal', async () => {
+    const { run, notesFile } = await putNumbersIntoNotes();
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/left click at/);
@@ -77,7 +83,8 @@ describe('a task given on the command line is carried out on the desktop', () =>
   });
 
   it('shows the model screenshots of exactly the advertised size, and keeps them out of workflow history', async () => {
-    const requests = stack.model.requests;
+    const { run, requests, taskId } = await putNumbersIntoNotes();
+    expect(run.code).toBe(0);
     expect(requests).toHaveLength(4);
     const size = advertisedSize(requests[0]!);
     expect(size).toEqual({ width: 1456, height: 819 });
@@ -91,15 +98,15 @@ describe('a task given on the command line is carried out on the desktop', () =>
     }
     for (const request of requests.slice(1)) expect(lastToolResults(request).every((result) => !result.is_error)).toBe(true);
 
-    const task = await onlyTask(stack);
-    const history = JSON.stringify(await stack.client.workflow.getHandle(task!.workflowId).fetchHistory());
+    const history = JSON.stringify(await stack.client.workflow.getHandle(taskId).fetchHistory());
     expect(history.length).toBeLessThan(200_000);
     expect(history).not.toMatch(/iVBORw0KGgo|\/9j\/4/);
   });
 
   it('shows each task in the Temporal Web UI with its prompt as summary and its last step as details', async () => {
-    const task = await onlyTask(stack);
-    const handle = stack.client.workflow.getHandle(task!.workflowId);
+    const { run, taskId } = await putNumbersIntoNotes();
+    expect(run.code).toBe(0);
+    const handle = stack.client.workflow.getHandle(taskId);
     const description = await handle.describe();
     expect(await description.staticSummary()).toBe('put the Q3 numbers into notes');
     const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTask } from '../../common/task-starter.js';
 import { endTurn, lastToolResults, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
-import { launchApp, waitForWindow } from '../helpers/x-display.js';
+import { flushTerminal, launchApp, waitForWindow } from '../helpers/x-display.js';
 
 /** Polls every millisecond: the crash must land while the tool call is still under way. */
 async function whenTrue(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
@@ -78,8 +78,7 @@ describe('a tool call cut short by a worker crash takes effect at most once', ()
     await startWorker();
 
     expect(await stack.client.workflow.getHandle(taskId).result()).toMatchObject({ reason: 'completed', text: 'Typed what I could.' });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(occurrences(await readFile(typedFile, 'utf8'), 'first line')).toBe(1);
+    expect(occurrences(await flushTerminal(stack.display, typedFile), 'first line')).toBe(1);
     const answer = lastToolResults(nextRequest!).find((result) => result.tool_use_id === 'toolu_typing');
     expect(answer).toMatchObject({ is_error: true, text: expect.stringContaining('may or may not have happened') });
   });

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskResult } from '../../common/contract.js';
-import { getSchedule, listSchedules, scheduleExists } from '../../common/schedules.js';
+import { changeSchedule, getSchedule, listSchedules, scheduleExists } from '../../common/schedules.js';
+import { eventually } from '../helpers/async.js';
 import { endTurn } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 
@@ -25,42 +26,56 @@ const scheduleIdIn = (text: string): string => /Schedule (schedule-[0-9a-f]{8}) 
 
 describe('schedules on the command line', () => {
   let stack: DesktopStack;
-  let weekdays: string;
-  let once: string;
 
   beforeAll(async () => {
     stack = await startDesktopStack();
     await stack.startWorker();
   });
 
+  afterEach(async () => {
+    // Each test starts with no schedules: the ones it made are deleted, and the listing agrees.
+    for (const { id } of await listSchedules(stack.client)) if (await scheduleExists(stack.client, id)) await changeSchedule(stack.client, id, 'delete');
+    await eventually(() => listSchedules(stack.client), (all) => all.length === 0);
+  });
+
   afterAll(async () => {
     await stack?.stop();
   });
 
-  it('adds a weekday schedule on a cron and a one-off at a time, each with its next run', async () => {
+  /** `schedule add` of a weekday schedule on a cron. */
+  const addWeekdays = async () => {
     const cron = await runCli(stack, ['schedule', 'add', 'water the plants report', '--cron', '0 9 * * 1-5', '--tz', 'Europe/Madrid']);
+    return { cron, weekdays: scheduleIdIn(cron.stdout) };
+  };
+  /** `schedule add` of a one-off an hour from now, written with a +02:00 offset as a person elsewhere might. */
+  const addOnce = async () => {
+    const at = new Date(Math.ceil((Date.now() + 3_600_000) / 60_000) * 60_000);
+    const local = new Date(at.getTime() + 2 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+02:00');
+    const oneOff = await runCli(stack, ['schedule', 'add', 'send the weekly report', '--at', local, '--model', 'claude-opus-4-7']);
+    return { at, oneOff, once: scheduleIdIn(oneOff.stdout) };
+  };
+
+  it('adds a weekday schedule on a cron and a one-off at a time, each with its next run', async () => {
+    const { cron, weekdays } = await addWeekdays();
     expect(cron.stderr).toBe('');
     expect(cron.code).toBe(0);
     expect(cron.stdout).toMatch(/^Schedule schedule-[0-9a-f]{8} made: Weekdays at 09:00 \(Europe\/Madrid time\), on desktop test-/);
     expect(cron.stdout).toMatch(/Next run: {2}\w{3}, .+ \(in \d+ (hours|days)\)|Next run: {2}\w{3}, .+ \(tomorrow\)/);
-    weekdays = scheduleIdIn(cron.stdout);
     const made = await getSchedule(stack.client, weekdays);
     expect(made).toMatchObject({ prompt: 'water the plants report', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid', desktopId: stack.desktopId, paused: false });
     const next = new Date(made.nextRunAt!);
     expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Madrid', hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(next)).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:00$/);
 
-    // An hour from now, written with a +02:00 offset as a person elsewhere might.
-    const at = new Date(Math.ceil((Date.now() + 3_600_000) / 60_000) * 60_000);
-    const local = new Date(at.getTime() + 2 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+02:00');
-    const oneOff = await runCli(stack, ['schedule', 'add', 'send the weekly report', '--at', local, '--model', 'claude-opus-4-7']);
+    const { at, oneOff, once } = await addOnce();
     expect(oneOff.code).toBe(0);
     expect(oneOff.stdout).toMatch(/made: Once, on desktop/);
     expect(oneOff.stdout).toMatch(/Next run: {2}.+\(in (60 minutes|1 hour)\)/);
-    once = scheduleIdIn(oneOff.stdout);
     expect(await getSchedule(stack.client, once)).toMatchObject({ at: at.toISOString(), nextRunAt: at.toISOString(), model: 'claude-opus-4-7' });
   });
 
   it('lists both, with their prompt, repeat and next run', async () => {
+    const { weekdays } = await addWeekdays();
+    const { once } = await addOnce();
     // Temporal's listing catches up with a new schedule within a moment.
     await expect.poll(async () => (await runCli(stack, ['schedule', 'list'])).stdout, { timeout: 15_000 }).toContain(once);
     const list = await runCli(stack, ['schedule', 'list']);
@@ -73,6 +88,7 @@ describe('schedules on the command line', () => {
   });
 
   it('pauses a schedule, and running it now still starts an ordinary task that the list shows', async () => {
+    const { weekdays } = await addWeekdays();
     const pause = await runCli(stack, ['schedule', 'pause', weekdays]);
     expect(pause.code).toBe(0);
     expect(pause.stdout).toContain(`Paused schedule ${weekdays}`);
@@ -96,6 +112,8 @@ describe('schedules on the command line', () => {
   });
 
   it('removes schedules; an id that names none is exit 1, and nothing else is touched', async () => {
+    const { weekdays } = await addWeekdays();
+    const { once } = await addOnce();
     const rm = await runCli(stack, ['schedule', 'rm', weekdays]);
     expect(rm.code).toBe(0);
     expect(rm.stdout).toContain(`Deleted schedule ${weekdays}`);

@@ -26,7 +26,6 @@ const taskIdIn = (text: string): string => /Task (task-[0-9a-f-]+) started/.exec
 describe('tasks on the command line', () => {
   let stack: DesktopStack;
   let worker: WorkerProcess;
-  let failedId: string;
 
   beforeAll(async () => {
     stack = await startDesktopStack();
@@ -39,8 +38,9 @@ describe('tasks on the command line', () => {
 
   it('explains a refused API key the way the phone does, with exit 1, the elapsed time and the task\'s phone link', async () => {
     stack.model.enqueue(apiError(401, 'authentication_error', 'invalid x-api-key'));
+    const logged = worker.output().length;
     const run = await runCli(stack, ['task', 'summarise my inbox']);
-    failedId = taskIdIn(run.stdout);
+    const failedId = taskIdIn(run.stdout);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`On your phone: http://192.0.2.7:8787/?task=${failedId}`);
     const failed = run.stdout.trim().split('\n').at(-1)!;
@@ -55,7 +55,7 @@ describe('tasks on the command line', () => {
     expect(show.stdout).toContain(`Phone:    http://192.0.2.7:8787/?task=${failedId}`);
 
     // The desktop's terminal: one short warning, no stack trace, no JSON, no 16-line objects.
-    const output = worker.output();
+    const output = worker.output().slice(logged);
     expect(output).not.toMatch(/^\s+at /m);
     expect(output).not.toMatch(/^\s*[{}]/m);
     expect(output).not.toMatch(/sk-ant-test-key/);
@@ -63,6 +63,10 @@ describe('tasks on the command line', () => {
   });
 
   it('lists tasks, and retries a failed one as a new task that remembers what it retries', async () => {
+    stack.model.enqueue(apiError(401, 'authentication_error', 'invalid x-api-key'));
+    const failedRun = await runCli(stack, ['task', 'summarise my inbox']);
+    expect(failedRun.code).toBe(1);
+    const failedId = taskIdIn(failedRun.stdout);
     const list = await runCli(stack, ['list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(new RegExp(`${failedId}\\s+failed\\s+.*summarise my inbox`));

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTask } from '../../common/task-starter.js';
 import { computer, endTurn } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
-import { launchApp, waitForWindow } from '../helpers/x-display.js';
+import { flushTerminal, launchApp, waitForWindow } from '../helpers/x-display.js';
 import { deferred } from '../helpers/async.js';
 
 describe('a task survives crashes', () => {
@@ -49,8 +48,6 @@ describe('a task survives crashes', () => {
     const result = await stack.client.workflow.getHandle(taskId).result();
     expect(result).toMatchObject({ reason: 'completed', text: 'Wrote three lines.' });
     // The reply that reached a dead worker is never acted on; every other action ran exactly once.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const typed = await readFile(typedFile, 'utf8').catch(() => '');
-    expect(typed).toBe('one\ntwo\nthree\n');
+    expect(await flushTerminal(stack.display, typedFile)).toBe('one\ntwo\nthree\n');
   });
 });

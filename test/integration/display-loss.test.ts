@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskResult } from '../../common/contract.js';
 import { startTask } from '../../common/task-starter.js';
-import { deferred } from '../helpers/async.js';
-import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
+import { deferred, eventually } from '../helpers/async.js';
+import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
 import { endTurn, imagesIn, lastToolResults, toolsetCall, toolsetReply } from '../helpers/fake-messages-api.js';
 
 describe('a task whose display goes away', () => {
   let stack: DesktopStack;
+  let worker: WorkerProcess;
 
   beforeAll(async () => {
     stack = await startDesktopStack({ model: 'claude-sonnet-5-5' });
-    await stack.startWorker();
+    worker = await stack.startWorker();
   });
   afterAll(async () => {
     await stack?.stop();
@@ -25,8 +26,10 @@ describe('a task whose display goes away', () => {
     // The X server dies while the model thinks; its next action is `type`.
     await stack.stopDisplay();
     thinking.resolve();
-    // The task waits rather than failing: after a few seconds without a display it is still running.
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    // The task waits rather than failing: once the screenshot after the action has failed a third
+    // time for want of a display (the worker says so in its terminal), it is still running.
+    const failedScreenshots = () => [...worker.output().matchAll(/Activity failed \(attempt=(\d+), activityType=takeScreenshot/g)].map((match) => Number(match[1]));
+    await eventually(async () => failedScreenshots(), (attempts) => attempts.some((attempt) => attempt >= 3));
     expect((await stack.client.workflow.getHandle(taskId).describe()).status.name).toBe('RUNNING');
     expect(stack.model.requests).toHaveLength(1);
 

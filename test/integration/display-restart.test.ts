@@ -26,6 +26,7 @@ describe('the mouse and screen after the X server restarts', () => {
   });
 
   it('a local display restarted on the same number: the next action already works', async () => {
+    await x?.stop();
     x = await startXDisplay({ width: 800, height: 600, windowManager: false });
     process.env.DISPLAY = x.display;
     await input.moveMouse({ x: 10, y: 20 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +95,7 @@ describe('MCP servers as the agent\'s tools', () => {
   });
 
   it('makes a write tool wait for the person: declined, it never runs; approved, it does', async () => {
+    await rm(memoryFile, { force: true });
     const entity = { name: 'Ana', entityType: 'person', observations: ['prefers tea'] };
     stack.model.enqueue(
       toolUseReply({ name: 'mcp__memory__create_entities', input: { entities: [entity] }, id: 'toolu_create_1' }),
@@ -129,6 +130,8 @@ describe('MCP servers as the agent\'s tools', () => {
   });
 
   it('restarts a server killed mid-task, and the task goes on', async () => {
+    // What the server remembers, read by the call after the restart (it reads its file on each call).
+    await writeFile(memoryFile, `${JSON.stringify({ type: 'entity', name: 'Ana', entityType: 'person', observations: ['prefers tea'] })}\n`);
     const running = readMcpStatus(stack.home)!.servers.find((server) => server.name === 'memory')!;
     expect(running).toMatchObject({ state: 'running', pid: expect.any(Number) });
     const thinking = deferred();
@@ -176,13 +179,18 @@ describe('MCP servers as the agent\'s tools', () => {
   });
 
   it('lists the servers, their state and their tools with `opendispatch mcp list`', async () => {
+    // A restart of its own, so there is one to report whichever tests ran before.
+    const memory = () => readMcpStatus(stack.home)?.servers.find((server) => server.name === 'memory');
+    const running = await eventually(() => Promise.resolve(memory()), (server) => server?.state === 'running');
+    process.kill(running!.pid!, 'SIGKILL');
+    const { restarts } = (await eventually(() => Promise.resolve(memory()), (server) => server?.state === 'running' && server.pid !== running!.pid))!;
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), 'mcp', 'list'], { env: stack.env, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
-    expect(output).toMatch(/ {2}memory \(stdio\): running, pid \d+, restarted 1 time, 9 tools\n/);
+    expect(output).toMatch(new RegExp(` {2}memory \\(stdio\\): running, pid \\d+, restarted ${restarts} times?, 9 tools\n`));
     expect(output).toMatch(/ {4}mcp__memory__create_entities +may change things, asks you first\n/);
     expect(output).toMatch(/ {4}mcp__memory__read_graph +read-only, runs without asking\n/);
     expect(output).toMatch(/ {2}everything \(http\): running, \d+ tools\n/);

@@ -45,6 +45,16 @@ describe('the phone: notifications, question and approval cards, follow-ups', ()
     );
   /** The push service's part: hand the service worker a push, as Chromium does when one arrives. */
   const deliverPush = (payload: object) => cdp.send('ServiceWorker.deliverPushMessage', { origin: gateway.publicUrl, registrationId: registrationId!, data: JSON.stringify(payload) });
+  /**
+   * Opens the app at `url` and returns once its service worker runs and Chromium has said which
+   * registration it is, so pushes can be handed to it.
+   */
+  const openApp = async (url = gateway.publicUrl): Promise<void> => {
+    const appeared = phone.context.serviceWorkers().length === 0 ? phone.context.waitForEvent('serviceworker') : undefined;
+    await page.goto(url);
+    worker = phone.context.serviceWorkers()[0] ?? (await appeared!);
+    await expect.poll(() => registrationId, { timeout: 10_000 }).toBeDefined();
+  };
   /** The person's part: tap the task's notification. */
   const tapNotification = (taskId: string) =>
     worker.evaluate(async (id) => {
@@ -80,13 +90,11 @@ describe('the phone: notifications, question and approval cards, follow-ups', ()
   });
 
   it('asks for notification permission only when "Notify me" is tapped, and says iPhones need the Home Screen first', async () => {
-    const serviceWorker = phone.context.waitForEvent('serviceworker');
-    await page.goto(gateway.publicUrl);
-    worker = phone.context.serviceWorkers()[0] ?? (await serviceWorker);
+    await phone.context.clearPermissions();
+    await openApp();
     await visible('Notify me');
     await visible(/Add to Home Screen/);
     expect(await page.evaluate(() => Notification.permission)).toBe('default');
-    await expect.poll(() => registrationId, { timeout: 10_000 }).toBeDefined();
     await snap('10-notify-me');
   });
 
@@ -96,7 +104,7 @@ describe('the phone: notifications, question and approval cards, follow-ups', ()
     const taskId = await startTask(stack.client, config, { prompt: 'file the invoices', desktopId: stack.desktopId });
     await expect.poll(async () => (await stack.client.workflow.getHandle(taskId).describe()).memo?.progress, { timeout: 20_000 }).toMatchObject({ phase: 'needs_input' });
 
-    await page.goto(gateway.publicUrl);
+    await openApp();
     await expect.poll(() => page.locator('.task-list').getByText('Needs your answer').first().isVisible(), { timeout: 15_000 }).toBe(true);
     await snap('10b-list-needs-you');
     await deliverPush({ taskId, status: 'needs_input', title: 'Your task has a question', body: 'file the invoices', url: `/?task=${taskId}` });

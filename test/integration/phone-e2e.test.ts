@@ -26,7 +26,7 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
   let config: ReturnType<typeof loadConfig>;
   let phone: Awaited<ReturnType<typeof launchPhone>>;
   let page: Page;
-  const snap = async (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const snap = async (name: string, on: Page = page) => on.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
@@ -35,7 +35,13 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     const port = await freePort();
     config = loadConfig({ ...stack.env, DISPATCH_PORT: String(port), DISPATCH_HOST: '127.0.0.1', DISPATCH_PUBLIC_URL: `http://127.0.0.1:${port}` });
     gateway = await startGateway({ config, client: stack.client, desktopId: stack.desktopId, logger: createLogger('test-gateway', () => {}), version: 'test', keepAwake: () => ({ mode: 'test', active: false }) });
+    // The phone most tests use is paired here, through the gateway as a phone pairs; the first
+    // test pairs a phone of its own by the QR code.
+    const { url } = (await (await fetch(`${gateway.setupUrl}/pair/code`, { method: 'POST' })).json()) as { url: string };
+    const paired = await fetch(`${gateway.localUrl}/api/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: new URL(url).hash.replace('#pair=', ''), name: 'Test phone' }) });
+    const { token } = (await paired.json()) as { token: string };
     phone = await launchPhone();
+    await phone.context.addInitScript((saved) => localStorage.setItem('opendispatch.token', saved), token);
     page = await phone.context.newPage();
   });
 
@@ -51,18 +57,25 @@ describe('a phone pairs by QR code, dispatches tasks, follows them, cancels and 
     const decoded = jsQR(new Uint8ClampedArray(data), info.width, info.height);
     expect(decoded?.data).toMatch(new RegExp(`^${gateway.publicUrl}/#pair=[A-Za-z0-9_-]{22,}$`));
 
-    await page.goto(decoded!.data);
-    await page.getByLabel('Name for this phone').fill('Test phone');
-    await snap('1-pair');
-    await page.getByRole('button', { name: 'Pair this phone' }).tap();
-    await expect.poll(() => page.getByLabel('What should your desktop do?').first().isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(page.url()).not.toContain('#pair=');
-    await expect.poll(() => page.getByText('Desktop online').first().isVisible(), { timeout: 15_000 }).toBe(true);
-    await snap('2-home');
+    const unpaired = await launchPhone();
+    try {
+      const scanned = await unpaired.context.newPage();
+      await scanned.goto(decoded!.data);
+      await scanned.getByLabel('Name for this phone').fill('Scanning phone');
+      await snap('1-pair', scanned);
+      await scanned.getByRole('button', { name: 'Pair this phone' }).tap();
+      await expect.poll(() => scanned.getByLabel('What should your desktop do?').first().isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(scanned.url()).not.toContain('#pair=');
+      await expect.poll(() => scanned.getByText('Desktop online').first().isVisible(), { timeout: 15_000 }).toBe(true);
+      await snap('2-home', scanned);
+    } finally {
+      await unpaired.close();
+    }
   });
 
   it('dispatches a task from the page and shows its steps live, then its result', async () => {
     const moved = deferred();
+    await page.goto(gateway.publicUrl);
     stack.model.enqueue(computer({ action: 'mouse_move', coordinate: [120, 80] }), { ...endTurn('Moved the pointer to the top left.'), after: moved.promise });
     await page.getByLabel('What should your desktop do?').fill('move the pointer to the top left');
     await page.getByRole('button', { name: 'Dispatch' }).tap();

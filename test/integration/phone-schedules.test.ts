@@ -4,10 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
-import { getSchedule, listSchedules } from '../../common/schedules.js';
+import { changeSchedule, createSchedule, getSchedule, listSchedules, scheduleExists } from '../../common/schedules.js';
 import { createDeviceRegistry } from '../../gateway/device-registry.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
 import { eventually } from '../helpers/async.js';
@@ -35,7 +35,7 @@ describe('the phone: schedules', () => {
   let gateway: RunningGateway;
   let phone: Awaited<ReturnType<typeof launchPhone>>;
   let page: Page;
-  let weekdaysId: string;
+  let config: ReturnType<typeof loadConfig>;
   const snap = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   const card = (prompt: string): Locator => page.locator('.schedule', { hasText: prompt });
   /** The schedule the page made, as Temporal has it (its listing catches up within a moment). */
@@ -49,7 +49,7 @@ describe('the phone: schedules', () => {
     stack = await startDesktopStack();
     await stack.startWorker();
     const port = await freePort();
-    const config = loadConfig({ ...stack.env, DISPATCH_PORT: String(port), DISPATCH_HOST: '127.0.0.1', DISPATCH_SETUP_PORT: String(await freePort()), DISPATCH_PUBLIC_URL: `http://127.0.0.1:${port}` });
+    config = loadConfig({ ...stack.env, DISPATCH_PORT: String(port), DISPATCH_HOST: '127.0.0.1', DISPATCH_SETUP_PORT: String(await freePort()), DISPATCH_PUBLIC_URL: `http://127.0.0.1:${port}` });
     const registry = await createDeviceRegistry({ file: config.paths.devices });
     const { token } = await registry.register('Test phone');
     await registry.flush();
@@ -58,6 +58,29 @@ describe('the phone: schedules', () => {
     await phone.context.addInitScript((saved) => localStorage.setItem('opendispatch.token', saved), token);
     page = await phone.context.newPage();
   });
+
+  afterEach(async () => {
+    // Each test starts with no schedules: the ones it made are deleted, and the listing agrees.
+    for (const { id } of await listSchedules(stack.client)) if (await scheduleExists(stack.client, id)) await changeSchedule(stack.client, id, 'delete');
+    await eventually(() => listSchedules(stack.client), (all) => all.length === 0);
+  });
+
+  /** A weekday schedule at 9:00 in the phone's zone, made on the desktop (the first test makes one on the page). */
+  const weekdaySchedule = async () =>
+    (await createSchedule(stack.client, config, { prompt: 'water the plants report', desktopId: stack.desktopId, timing: { cron: '0 9 * * 1-5', timezone: ZONE } })).id;
+  /** Opens the schedules page once it lists a card for each of `prompts` (Temporal's listing catches up within a moment). */
+  const openSchedules = async (...prompts: string[]) => {
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${gateway.publicUrl}/?view=schedules`);
+          const shown = await Promise.all(prompts.map((prompt) => card(prompt).waitFor({ timeout: 5_000 }).then(() => true, () => false)));
+          return shown.every(Boolean);
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+  };
 
   afterAll(async () => {
     await phone?.close();
@@ -83,7 +106,6 @@ describe('the phone: schedules', () => {
     const weekdays = card('water the plants report');
     await expect.poll(() => weekdays.getByText('Weekdays at 09:00').isVisible(), { timeout: 10_000 }).toBe(true);
     const made = await madeFor('water the plants report');
-    weekdaysId = made.id;
     expect(made).toMatchObject({ cron: '0 9 * * 1-5', timezone: ZONE, desktopId: stack.desktopId, paused: false });
     // The next run Temporal computed is a weekday at 9:00 in Tokyo, and that very instant is what the card shows.
     expect(inZone(new Date(made.nextRunAt!), { weekday: 'short', hour: '2-digit', minute: '2-digit' })).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:00$/);
@@ -93,6 +115,7 @@ describe('the phone: schedules', () => {
   });
 
   it('shows the desktop\'s refusal of a custom cron, naming the field, then makes a one-off schedule with the date and time pickers', async () => {
+    await page.goto(`${gateway.publicUrl}/?view=schedules`);
     await page.getByRole('button', { name: 'New schedule' }).tap();
     await page.getByLabel('What should your desktop do?').fill('send the quarterly numbers');
     await page.getByRole('radio', { name: 'Custom' }).tap();
@@ -113,6 +136,8 @@ describe('the phone: schedules', () => {
   });
 
   it('pauses a schedule from the page, and Temporal\'s own CLI sees it paused', async () => {
+    const weekdaysId = await weekdaySchedule();
+    await openSchedules('water the plants report');
     const weekdays = card('water the plants report');
     await weekdays.getByRole('button', { name: 'Pause' }).tap();
     await expect.poll(() => weekdays.getByText("It won't run until you resume it.").isVisible(), { timeout: 10_000 }).toBe(true);
@@ -132,6 +157,8 @@ describe('the phone: schedules', () => {
   });
 
   it('runs a schedule now: its run is listed with its status and opens the task', async () => {
+    const weekdaysId = await weekdaySchedule();
+    await openSchedules('water the plants report');
     stack.model.enqueue(endTurn('Plants report sent.'));
     const weekdays = card('water the plants report');
     await weekdays.getByRole('button', { name: 'Run now' }).tap();
@@ -146,6 +173,9 @@ describe('the phone: schedules', () => {
   });
 
   it('deletes a schedule after asking, and it is gone from the page and from Temporal', async () => {
+    const weekdaysId = await weekdaySchedule();
+    await createSchedule(stack.client, config, { prompt: 'send the quarterly numbers', desktopId: stack.desktopId, timing: { at: new Date(Date.now() + 86_400_000) } });
+    await openSchedules('water the plants report', 'send the quarterly numbers');
     for (const prompt of ['water the plants report', 'send the quarterly numbers']) {
       await card(prompt).getByRole('button', { name: 'Delete' }).tap();
       await expect.poll(() => card(prompt).getByText('Delete this schedule? The tasks it already ran stay.').isVisible()).toBe(true);

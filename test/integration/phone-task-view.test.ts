@@ -27,10 +27,6 @@ describe('the task page on a phone shows what the agent thought, typed and click
   let gateway: RunningGateway;
   let phone: Awaited<ReturnType<typeof launchPhone>>;
   let page: Page;
-  let result: TaskResult;
-  /** Where the model clicked, as a fraction of the screenshot it saw. */
-  let clicked: { x: number; y: number };
-  let modelImageWidth = 0;
   const snap = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   const visible = (text: string | RegExp, timeout = 20_000) => expect.poll(() => page.getByText(text).first().isVisible(), { timeout }).toBe(true);
 
@@ -58,8 +54,16 @@ describe('the task page on a phone shows what the agent thought, typed and click
     await stack?.stop();
   });
 
-  it('puts the result above the steps, counts steps as the CLI does, and shows the narration and the typed text', async () => {
-    // The model clicks the notes window's centre, in the coordinates of the scaled image it saw.
+  /**
+   * Runs the expense task: the model clicks the notes window's centre, in the coordinates of the
+   * scaled image it saw, types, and moves away. With `whileThinking` the phone follows the task on
+   * its page from the start, and `whileThinking` sees the page while the model still thinks about
+   * its last turn; without, the phone opens the page once the task is done. Returns the result,
+   * where the click was as a fraction of the screenshot the model saw, and that screenshot's width.
+   */
+  async function expenseTask(whileThinking?: () => Promise<void>) {
+    let clicked = { x: 0, y: 0 };
+    let modelImageWidth = 0;
     const geometry = await xdotool(stack.display, 'search', '--name', '^expense-notes$', 'getwindowgeometry', '--shell');
     const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
     const centre = { x: value('X') + value('WIDTH') / 2, y: value('Y') + value('HEIGHT') / 2 };
@@ -78,12 +82,22 @@ describe('the task page on a phone shows what the agent thought, typed and click
       return turn;
     }, { ...endTurn('Typed both expenses into the notes window.'), after: thinking.promise });
     const taskId = await startTask(stack.client, stack.config, { prompt: 'Write my March expenses into the notes window', desktopId: stack.desktopId });
-    await page.goto(`${gateway.publicUrl}/?task=${taskId}`);
-    await visible(SAID);
-    await snap('20-task-view-running');
+    if (whileThinking) {
+      await page.goto(`${gateway.publicUrl}/?task=${taskId}`);
+      await whileThinking();
+    }
     thinking.resolve();
-    result = await stack.client.workflow.getHandle(taskId).result();
+    const result: TaskResult = await stack.client.workflow.getHandle(taskId).result();
+    if (!whileThinking) await page.goto(`${gateway.publicUrl}/?task=${taskId}`);
     await visible('Typed both expenses into the notes window.');
+    return { result, clicked, modelImageWidth };
+  }
+
+  it('puts the result above the steps, counts steps as the CLI does, and shows the narration and the typed text', async () => {
+    const { result } = await expenseTask(async () => {
+      await visible(SAID);
+      await snap('20-task-view-running');
+    });
     const outcome = await page.locator('.outcome').boundingBox();
     const steps = await page.locator('.timeline').boundingBox();
     expect(outcome!.y + outcome!.height).toBeLessThan(steps!.y);
@@ -96,6 +110,7 @@ describe('the task page on a phone shows what the agent thought, typed and click
   });
 
   it('marks the click on the screenshot where the model clicked, and opens the full-size image on tap', async () => {
+    const { clicked, modelImageWidth } = await expenseTask();
     await page.getByRole('button', { name: 'Show screenshot of step 1' }).tap();
     const preview = page.locator('.shot__image');
     await expect.poll(() => preview.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), { timeout: 10_000 }).toBe(480);
@@ -128,6 +143,10 @@ describe('the task page on a phone shows what the agent thought, typed and click
   });
 
   it('shows one connection indicator, which says when this phone is offline', async () => {
+    stack.model.enqueue(endTurn('Nothing to do.'));
+    const taskId = await startTask(stack.client, stack.config, { prompt: 'Look at the screen', desktopId: stack.desktopId });
+    await stack.client.workflow.getHandle(taskId).result();
+    await page.goto(`${gateway.publicUrl}/?task=${taskId}`);
     const indicator = page.locator('.connection-indicator');
     await expect.poll(() => indicator.count()).toBe(1);
     await expect.poll(() => indicator.textContent()).toBe('Desktop online');

@@ -16,7 +16,7 @@ let root: string;
 let journalDir: string;
 
 /** A desktop worker's file activity; `crash` makes it die at that point, as SIGKILL would. */
-function worker(crash?: CrashPoint, options: { heartbeatEveryMs?: number } = {}) {
+function worker(crash?: CrashPoint, options: { heartbeatEveryMs?: number; startedAt?: Date } = {}) {
   const journal = createToolCallJournal(journalDir);
   const { performFileTool } = createFileActivities({
     roots: [root],
@@ -29,10 +29,9 @@ function worker(crash?: CrashPoint, options: { heartbeatEveryMs?: number } = {})
   return (input: unknown, toolUseId = 'toolu_1'): Promise<ToolResultRecord> => performFileTool({ taskId: 'task-1', toolUseId, toolName: TOOL, input });
 }
 
-/** A worker started after the crash: a moment later, so what the dead one wrote is older than it. */
+/** A worker started after the crash, so what the dead one wrote is older than it. */
 async function restartedWorker() {
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  return worker();
+  return worker(undefined, { startedAt: new Date(Date.now() + 1) });
 }
 
 const read = (name: string) => readFile(path.join(root, name), 'utf8');

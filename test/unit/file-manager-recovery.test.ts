@@ -19,16 +19,15 @@ const at = (...names: string[]) => path.join(root, ...names);
 const exists = (full: string) => lstat(full).then(() => true, () => false);
 
 /** A desktop worker's file activity; `crash` makes it die at that point, as SIGKILL would. */
-function worker(crash?: CrashPoint) {
+function worker(crash?: CrashPoint, startedAt = new Date()) {
   const journal = createToolCallJournal(journalDir);
-  const { performFileTool } = createFileActivities({ roots: [root], trashDir, journalDir, journal: crash ? crashingJournal(journal, crash) : journal, startedAt: new Date() });
+  const { performFileTool } = createFileActivities({ roots: [root], trashDir, journalDir, journal: crash ? crashingJournal(journal, crash) : journal, startedAt });
   return (input: unknown, toolUseId = 'toolu_1'): Promise<ToolResultRecord> => performFileTool({ taskId: 'task-1', toolUseId, toolName: 'file_manager', input });
 }
 
-/** A worker started after the crash: a moment later, so what the dead one wrote is older than it. */
+/** A worker started after the crash, so what the dead one wrote is older than it. */
 async function restartedWorker() {
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  return worker();
+  return worker(undefined, new Date(Date.now() + 1));
 }
 
 /** Runs `input` on a worker that dies at `crash`, lets `meanwhile` play what the dead worker had done, and retries on a new one. */

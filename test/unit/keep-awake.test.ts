@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKeepAwake } from '../../worker/keep-awake.js';
+import { eventually } from '../helpers/async.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const alive = (pid: number) => {
@@ -13,7 +13,13 @@ const alive = (pid: number) => {
 };
 
 describe('keeping the desktop awake', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('holds an inhibitor while work runs and lets go once idle', async () => {
+    // The idle time is the keep-awake's own timer: played on a fake clock, the inhibitor is real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const keepAwake = createKeepAwake({ logger: quiet, inhibitor: { command: 'sleep', args: ['600'] }, releaseAfterMs: 100 });
     const first = keepAwake.hold();
     const second = keepAwake.hold();
@@ -21,12 +27,15 @@ describe('keeping the desktop awake', () => {
     const inhibitor = keepAwake.inhibitorPid!;
     expect(alive(inhibitor)).toBe(true);
     first();
-    await sleep(200);
+    vi.advanceTimersByTime(60_000);
     expect(keepAwake.active).toBe(true);
     second();
-    await sleep(300);
+    vi.advanceTimersByTime(99);
+    expect(keepAwake.active).toBe(true);
+    vi.advanceTimersByTime(1);
     expect(keepAwake.active).toBe(false);
-    expect(alive(inhibitor)).toBe(false);
+    vi.useRealTimers();
+    await eventually(async () => alive(inhibitor), (running) => !running, 10_000);
     keepAwake.stop();
   });
 
@@ -34,7 +43,7 @@ describe('keeping the desktop awake', () => {
     const warnings: string[] = [];
     const keepAwake = createKeepAwake({ logger: { ...quiet, warn: (message) => warnings.push(message) }, inhibitor: { command: 'no-such-inhibitor-here', args: [] } });
     const done = keepAwake.hold();
-    await sleep(200);
+    await eventually(async () => warnings.join(), (said) => /cannot keep the desktop awake/.test(said), 10_000);
     done();
     expect(keepAwake.active).toBe(false);
     expect(warnings.join()).toMatch(/cannot keep the desktop awake/);

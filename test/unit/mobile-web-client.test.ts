@@ -1,10 +1,21 @@
-import { describe, expect, it, vi } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Router } from 'express';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TaskDetail } from '../../common/api-schemas.js';
+import { createLogger } from '../../common/logger.js';
+import { requireDevice } from '../../gateway/auth.js';
+import { createDeviceRegistry, type DeviceRegistry } from '../../gateway/device-registry.js';
+import { createPairingCodes, type PairingCodes } from '../../gateway/pairing-codes.js';
+import { createPairingRouter } from '../../gateway/pairing-routes.js';
+import { createFailureLimiter } from '../../gateway/rate-limiter.js';
 import { ApiFailure, createApi } from '../../mobile-web/src/api.js';
 import { backoffDelay, eventsUrl, parseServerMessage } from '../../mobile-web/src/events.js';
 import { takePairingCode } from '../../mobile-web/src/pairing-link.js';
 import { routeFromSearch, urlForRoute } from '../../mobile-web/src/route.js';
 import { emptyGatewayData, reduceGateway } from '../../mobile-web/src/store.js';
+import { buildGatewayTestApp, listen, type ListeningApp } from '../helpers/gateway-test-app.js';
 
 const task = (over: Partial<TaskDetail>): TaskDetail => ({
   id: 'task-1',
@@ -40,6 +51,18 @@ describe('the phone keeps an up-to-date picture of tasks', () => {
     expect(state.details['task-1']).toBe(newer);
     state = reduceGateway(state, { type: 'task', task: task({ steps: [step(1, '2026-01-01T10:01:00Z')] }) });
     expect(state.details['task-1']).toBe(newer);
+  });
+
+  it('appends older pages below the first, once each, and keeps them when the first page is fetched again', () => {
+    const row = (id: string, createdAt: string) => task({ id, createdAt, status: 'succeeded' });
+    let state = reduceGateway(emptyGatewayData, { type: 'tasks', tasks: [row('task-3', '2026-01-03T00:00:00Z'), row('task-2', '2026-01-02T00:00:00Z')], nextCursor: 'p2' });
+    expect(state.nextCursor).toBe('p2');
+    state = reduceGateway(state, { type: 'olderTasks', tasks: [row('task-2', '2026-01-02T00:00:00Z'), row('task-1', '2026-01-01T00:00:00Z')] });
+    expect(state.tasks.map((t) => t.id)).toEqual(['task-3', 'task-2', 'task-1']);
+    expect(state.nextCursor).toBeUndefined();
+    state = reduceGateway(state, { type: 'tasks', tasks: [row('task-4', '2026-01-04T00:00:00Z'), row('task-3', '2026-01-03T00:00:00Z')], nextCursor: 'p2-again' });
+    expect(state.tasks.map((t) => t.id)).toEqual(['task-4', 'task-3', 'task-2', 'task-1']);
+    expect(state.nextCursor).toBeUndefined();
   });
 
   it('updates a desktop going offline in place', () => {
@@ -95,24 +118,12 @@ describe('the API module', () => {
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
   it('sends the Bearer token and returns the typed body', async () => {
-    const fetch = vi.fn(async () => json(200, { tasks: [task({})] }));
+    const fetch = vi.fn(async () => json(200, { tasks: [task({})], nextCursor: 'abc_-1' }));
     const api = createApi({ getToken: () => 'tok', onUnauthorized: () => undefined, fetch });
-    await expect(api.listTasks()).resolves.toHaveLength(1);
+    await expect(api.listTasks()).resolves.toMatchObject({ tasks: [{ id: 'task-1' }], nextCursor: 'abc_-1' });
     expect(fetch).toHaveBeenCalledWith('/api/tasks', expect.objectContaining({ headers: expect.objectContaining({ authorization: 'Bearer tok' }) }));
-  });
-
-  it('turns a revoked token into an unpaired phone', async () => {
-    const onUnauthorized = vi.fn();
-    const api = createApi({ getToken: () => 'tok', onUnauthorized, fetch: async () => json(401, { error: { code: 'unauthorized', message: 'Revoked.' } }) });
-    await expect(api.listDesktops()).rejects.toMatchObject({ status: 401, code: 'unauthorized', message: 'Revoked.' });
-    expect(onUnauthorized).toHaveBeenCalledOnce();
-  });
-
-  it('does not treat a dead pairing code as a revoked token', async () => {
-    const onUnauthorized = vi.fn();
-    const api = createApi({ getToken: () => null, onUnauthorized, fetch: async () => json(401, { error: { code: 'pairing_code_invalid', message: 'Bad code.' } }) });
-    await expect(api.pair({ code: 'x', name: 'My phone' })).rejects.toBeInstanceOf(ApiFailure);
-    expect(onUnauthorized).not.toHaveBeenCalled();
+    await api.listTasks('abc_-1');
+    expect(fetch).toHaveBeenLastCalledWith('/api/tasks?cursor=abc_-1', expect.anything());
   });
 
   it('reports an unreachable gateway in words', async () => {
@@ -126,5 +137,66 @@ describe('the API module', () => {
     await expect(api.screenshot('https://evil.example/x.png')).rejects.toMatchObject({ code: 'bad_url' });
     await expect(api.screenshot('//evil.example/x.png')).rejects.toMatchObject({ code: 'bad_url' });
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+// Pairing and the token check go through the gateway's own routers and error handler, so the
+// answers the client meets are the ones the gateway really sends, and the two cannot drift apart.
+describe('the API module against the gateway\'s pairing and token check', () => {
+  let dir: string;
+  let codes: PairingCodes;
+  let registry: DeviceRegistry;
+  let gateway: ListeningApp;
+  let token: string | null;
+  const onUnauthorized = vi.fn();
+  const phoneApi = () => createApi({ getToken: () => token, onUnauthorized, fetch: (route, init) => fetch(`${gateway.base}${String(route)}`, init) });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'od-client-'));
+    codes = createPairingCodes();
+    registry = await createDeviceRegistry({ file: path.join(dir, 'devices.json') });
+    const pairing = createPairingRouter({ codes, registry, limiter: createFailureLimiter(), logger: createLogger('test-gateway', () => {}) });
+    const routes = Router();
+    routes.get('/desktops', (_req, res) => {
+      res.json({ desktops: [{ id: 'pc', online: true }] });
+    });
+    // As createApp mounts the authenticated API.
+    const authenticated = Router();
+    authenticated.use('/api', requireDevice(registry), routes);
+    gateway = await listen(buildGatewayTestApp([pairing, authenticated]));
+    token = null;
+    onUnauthorized.mockReset();
+  });
+
+  afterEach(async () => {
+    await gateway.close();
+    await registry.flush();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('pairs with the code the desktop shows, and the token it gets opens the API', async () => {
+    token = (await phoneApi().pair({ code: codes.issue().code, name: 'My phone' })).token;
+    await expect(phoneApi().listDesktops()).resolves.toEqual([{ id: 'pc', online: true }]);
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('does not treat a used pairing code as a revoked token, and shows the gateway\'s words', async () => {
+    const code = codes.issue().code;
+    await phoneApi().pair({ code, name: 'First phone' });
+    const failure = await phoneApi()
+      .pair({ code, name: 'My phone' })
+      .then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApiFailure);
+    expect(failure).toMatchObject({ status: 401, code: 'invalid_pairing_code', field: 'code', message: expect.stringMatching(/pairing code is wrong, expired or was already used/) });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('turns a revoked token into an unpaired phone', async () => {
+    const { deviceId, token: issued } = await registry.register('My phone');
+    token = issued;
+    await expect(phoneApi().listDesktops()).resolves.toHaveLength(1);
+    await registry.revoke(deviceId);
+    await expect(phoneApi().listDesktops()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(onUnauthorized).toHaveBeenCalledOnce();
   });
 });

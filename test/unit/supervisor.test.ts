@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { supervise, type PartProcess } from '../../cli/supervisor.js';
 import { spawnTied } from '../../common/spawn-tied.js';
 import { eventually } from '../helpers/async.js';
@@ -42,15 +42,23 @@ function fakePart(pid: number): PartProcess & { crash(): void } {
 }
 
 describe('supervising a part of the product', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('starts a part killed with SIGKILL again, and leaves it stopped once told to stop', async () => {
-    const part = await supervise({ name: 'sleeper', start: sleeper, logger: quiet, initialDelayMs: 10 });
+    let starts = 0;
+    const part = await supervise({ name: 'sleeper', start: () => (starts++, sleeper()), logger: quiet, initialDelayMs: 10 });
     const first = part.pid!;
     process.kill(first, 'SIGKILL');
     const second = await eventually(async () => part.pid, (pid) => pid !== undefined && pid !== first, 5_000);
     expect(running(second!)).toBe(true);
+    // From here on the supervisor's back-off runs on a fake clock: a minute passes at once.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await part.stop();
     expect(running(second!)).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(starts).toBe(2);
     expect(part.pid).toBeUndefined();
   });
 
@@ -85,9 +93,10 @@ describe('supervising a part of the product', () => {
     let starts = 0;
     const first = fakePart(1);
     const part = await supervise({ name: 'quiet', logger: quiet, initialDelayMs: 10, start: async () => (++starts === 1 ? first : fakePart(starts)) });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     part.stopRestarting();
     first.crash();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(starts).toBe(1);
     expect(part.pid).toBeUndefined();
   });

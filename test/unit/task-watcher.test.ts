@@ -8,6 +8,7 @@ import { notificationText, promptLine, type TaskChange } from '../../gateway/not
 import { openNotifiedLog } from '../../gateway/notified-log.js';
 import type { TaskExecutionView, TaskFeed } from '../../gateway/task-feed.js';
 import { createTaskWatcher, type TaskWatcher } from '../../gateway/task-watcher.js';
+import { eventually } from '../helpers/async.js';
 
 const memo = (prompt: string, progress?: Partial<TaskStatus>): TaskMemo => ({
   prompt,
@@ -19,22 +20,32 @@ const result = (reason: TaskResult['reason'], text = 'SECRET RESULT'): TaskResul
 /** Task runs the watcher lists, changed by the test as a workflow would change them. */
 function fakeFeed() {
   const runs = new Map<string, TaskExecutionView & { closedAt?: number; result?: TaskResult }>();
+  let lists = 0;
   const feed: TaskFeed = {
-    list: async (since) => [...runs.values()].filter((run) => run.status === 'RUNNING' || (run.closedAt ?? 0) >= since),
+    list: async (since) => {
+      lists++;
+      return [...runs.values()].filter((run) => run.status === 'RUNNING' || (run.closedAt ?? 0) >= since);
+    },
     result: async (taskId) => runs.get(taskId)!.result!,
   };
   const set = (taskId: string, status: string, memoValue: TaskMemo, extra: { result?: TaskResult; runId?: string } = {}) =>
     runs.set(taskId, { taskId, runId: extra.runId ?? 'run-1', status, memo: memoValue, ...(status === 'RUNNING' ? {} : { closedAt: Date.now() }), result: extra.result });
-  return { feed, set };
+  return { feed, set, lists: () => lists };
 }
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe('the task watcher that sends notifications', () => {
   let dir: string;
   let fake: ReturnType<typeof fakeFeed>;
   let sent: TaskChange[];
   let watcher: TaskWatcher;
+  /**
+   * Waits until the watcher has looked at the tasks from start to end after this moment: it looks
+   * one time after another, so once a second look has begun the first one is done.
+   */
+  const settle = async () => {
+    const looked = fake.lists();
+    await eventually(async () => fake.lists(), (count) => count >= looked + 2, 10_000);
+  };
   const start = async () => {
     watcher = createTaskWatcher({
       feed: fake.feed,

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Desktop, ModelList } from '../../../common/api-schemas.js';
 import { ApiFailure, type ApiClient } from '../api.js';
 import type { ScheduleDraft } from '../route.js';
+import { MAX_PROMPT_CHARS } from '../../../common/limits.js';
 
 interface Props {
   api: ApiClient;
@@ -42,6 +43,10 @@ export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDisp
       setProblem('Type what your desktop should do first.');
       return;
     }
+    if (prompt.length > MAX_PROMPT_CHARS) {
+      setProblem(`That is ${prompt.length.toLocaleString()} characters; a task takes at most ${MAX_PROMPT_CHARS.toLocaleString()}. Shorten it, or put the details in a file and point to it.`);
+      return;
+    }
     setBusy(true);
     setProblem('');
     try {
@@ -71,7 +76,6 @@ export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDisp
           class="input dispatch__prompt"
           name="prompt"
           rows={4}
-          maxLength={20_000}
           placeholder="e.g. Download this month's invoices from the supplier portal and put them in Documents/Invoices"
           value={prompt}
           onInput={(event) => setPrompt(event.currentTarget.value)}
@@ -82,8 +86,13 @@ export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDisp
             }
           }}
           aria-invalid={problem ? true : undefined}
-          aria-describedby="dispatch-problem"
+          aria-describedby="dispatch-problem dispatch-count"
         />
+        {prompt.length > MAX_PROMPT_CHARS * 0.8 && (
+          <span id="dispatch-count" class={prompt.length > MAX_PROMPT_CHARS ? 'field__hint form-error' : 'field__hint'}>
+            {prompt.length.toLocaleString()} of {MAX_PROMPT_CHARS.toLocaleString()} characters
+          </span>
+        )}
       </label>
       {desktops.length > 1 && (
         <label class="field">
