@@ -1,13 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from '@temporalio/worker';
-import { createDesktopActivities } from '../activities/index.js';
-import { systemClock } from '../activities/ports.js';
-import { createContentStore } from '../activities/store/content-store.js';
 import { loadConfig } from '../common/config.js';
-import { desktopTaskQueue } from '../common/contract.js';
 import { pushPayloadSchema } from '../common/push-schemas.js';
 import { startTask } from '../common/task-starter.js';
 import { createDeviceRegistry } from '../gateway/device-registry.js';
@@ -15,11 +9,11 @@ import { startGatewayProcess } from '../test/helpers/gateway-process.js';
 import { makeSubscriber, makeTestCertificates, startPushService } from '../test/helpers/push-service.js';
 import { freePort, startTestTemporal } from '../test/helpers/temporal-server.js';
 import { connectClient, connectWorker } from '../worker/temporal-connection.js';
-import { instantModel, noInput, stillScreen } from './bench-desktop.js';
+import { instantModel } from './bench-desktop.js';
+import { benchWorker } from './bench-stack.js';
 import { percentile, type Benchmark, type BenchResult } from './bench-types.js';
 
 const TASKS = 20;
-const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /**
  * `push_latency_ms_p95`: from the moment Temporal closes a task (its close time) to the moment a
@@ -55,24 +49,7 @@ export const pushLatencyBenchmark: Benchmark = {
     const connection = await connectWorker(config.temporal);
     const gateway = await startGatewayProcess(env);
     try {
-      const worker = await Worker.create({
-        connection,
-        taskQueue: desktopTaskQueue('bench'),
-        workflowsPath: WORKFLOWS_PATH,
-        activities: createDesktopActivities({
-          client,
-          grabber: stillScreen,
-          input: noInput,
-          clock: systemClock,
-          store: createContentStore(config.paths.blobs),
-          messages: instantModel(0),
-          defaultModel: config.model,
-          roots: config.roots,
-          trashDir: config.paths.trash,
-          journalDir: config.paths.journal,
-          platform: 'bench',
-        }),
-      });
+      const worker = await benchWorker({ connection, client, config, messages: instantModel(0) });
       const latencies = await worker.runUntil(async () => {
         const phone = makeSubscriber(pushService.endpoint('bench'));
         const subscribed = await fetch(`${gateway.base}/api/push/subscriptions`, {

@@ -1,26 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from '@temporalio/worker';
 import WebSocket from 'ws';
-import { createDesktopActivities } from '../activities/index.js';
-import { systemClock } from '../activities/ports.js';
-import { createContentStore } from '../activities/store/content-store.js';
 import type { ServerMessage } from '../common/api-schemas.js';
-import { loadConfig } from '../common/config.js';
-import { desktopTaskQueue, type TaskMemo } from '../common/contract.js';
-import { createLogger } from '../common/logger.js';
-import { startGateway } from '../gateway/gateway.js';
-import { freePort, startTestTemporal } from '../test/helpers/temporal-server.js';
-import { connectClient, connectWorker } from '../worker/temporal-connection.js';
+import type { TaskMemo } from '../common/contract.js';
+import { instantModel } from './bench-desktop.js';
+import { BENCH_DESKTOP, benchWorker, startBenchGateway } from './bench-stack.js';
 import { percentile, type Benchmark, type BenchResult } from './bench-types.js';
 import { withResources } from './cleanup.js';
-import { instantModel, noInput, stillScreen } from './bench-desktop.js';
 
 const STEPS = 25;
 const THINK_MS = 300;
-const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /**
  * `status_latency_ms_p95`: from the moment Temporal records a task's new progress (the event time
@@ -31,44 +18,10 @@ export const statusLatencyBenchmark: Benchmark = {
   name: 'status-latency',
   async run(): Promise<BenchResult[]> {
     return withResources(async (defer) => {
-      const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-bench-status-'));
-      defer('the scratch folder', () => rm(home, { recursive: true, force: true }));
-      const temporal = await startTestTemporal({ home });
-      defer('the Temporal server', () => temporal.stop());
-      const port = await freePort();
-      const config = loadConfig({
-        DISPATCH_HOME: home,
-        DISPATCH_TEMPORAL_PORT: String(temporal.port),
-        DISPATCH_TEMPORAL_UI_PORT: String(temporal.uiPort),
-        DISPATCH_PORT: String(port),
-        DISPATCH_SETUP_PORT: String(await freePort()),
-        DISPATCH_HOST: '127.0.0.1',
-      });
-      const client = await connectClient(config.temporal);
-      defer('the Temporal client', () => client.connection.close());
-      const connection = await connectWorker(config.temporal);
-      defer('the worker connection', () => connection.close());
-      const desktopId = 'bench';
-      const gateway = await startGateway({ config, client, desktopId, logger: createLogger('bench', () => {}), version: 'bench', keepAwake: () => ({ mode: 'bench', active: false }) });
-      defer('the gateway', () => gateway.close());
-        const worker = await Worker.create({
-          connection,
-          taskQueue: desktopTaskQueue(desktopId),
-          workflowsPath: WORKFLOWS_PATH,
-          activities: createDesktopActivities({
-            client,
-            grabber: stillScreen,
-            input: noInput,
-            clock: systemClock,
-            store: createContentStore(config.paths.blobs),
-            messages: instantModel(STEPS, THINK_MS),
-            defaultModel: config.model,
-            roots: config.roots,
-            trashDir: config.paths.trash,
-            journalDir: config.paths.journal,
-            platform: 'bench',
-          }),
-        });
+      const { config, client, connection, gateway } = await startBenchGateway(defer, 'status');
+      const desktopId = BENCH_DESKTOP;
+      const port = Number(new URL(gateway.localUrl).port);
+        const worker = await benchWorker({ connection, client, config, messages: instantModel(STEPS, THINK_MS) });
         const latencies = await worker.runUntil(async () => {
           const { url } = (await (await fetch(`${gateway.setupUrl}/pair/code`, { method: 'POST' })).json()) as { url: string };
           const paired = await fetch(`${gateway.localUrl}/api/pair`, {

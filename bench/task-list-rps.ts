@@ -1,22 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from '@temporalio/worker';
-import { createDesktopActivities } from '../activities/index.js';
-import { systemClock } from '../activities/ports.js';
-import { createContentStore } from '../activities/store/content-store.js';
 import { taskListSchema } from '../common/api-schemas.js';
-import { loadConfig } from '../common/config.js';
-import { desktopTaskQueue } from '../common/contract.js';
-import { createLogger } from '../common/logger.js';
+import { createContentStore } from '../activities/store/content-store.js';
 import { startTask } from '../common/task-starter.js';
 import { createDesktopPresence } from '../gateway/desktop-presence.js';
-import { startGateway } from '../gateway/gateway.js';
 import { createTaskService } from '../gateway/task-service.js';
-import { freePort, startTestTemporal } from '../test/helpers/temporal-server.js';
-import { connectClient, connectWorker } from '../worker/temporal-connection.js';
-import { instantModel, noInput, stillScreen } from './bench-desktop.js';
+import { instantModel } from './bench-desktop.js';
+import { BENCH_DESKTOP, benchWorker, startBenchGateway } from './bench-stack.js';
 import { percentile, type Benchmark, type BenchResult } from './bench-types.js';
 import { withResources } from './cleanup.js';
 import { generateLoad } from './load-generator.js';
@@ -26,7 +14,6 @@ const TASKS = 60;
 const DURATION_MS = 5_000;
 const CLIENTS = 32;
 const FIXED_RATE = 200;
-const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** Requests per second `call` answers with `concurrency` callers back to back for `durationMs`. */
 async function closedLoop(call: () => Promise<unknown>, concurrency: number, durationMs: number): Promise<number> {
@@ -55,45 +42,10 @@ export const taskListBenchmark: Benchmark = {
   name: 'task-list',
   async run(): Promise<BenchResult[]> {
     return withResources(async (defer) => {
-      const home = await mkdtemp(path.join(os.tmpdir(), 'opendispatch-bench-list-'));
-      defer('the scratch folder', () => rm(home, { recursive: true, force: true }));
-      const temporal = await startTestTemporal({ home });
-      defer('the Temporal server', () => temporal.stop());
-      const port = await freePort();
-      const config = loadConfig({
-        DISPATCH_HOME: home,
-        DISPATCH_TEMPORAL_PORT: String(temporal.port),
-        DISPATCH_TEMPORAL_UI_PORT: String(temporal.uiPort),
-        DISPATCH_PORT: String(port),
-        DISPATCH_SETUP_PORT: String(await freePort()),
-        DISPATCH_HOST: '127.0.0.1',
-      });
-      const client = await connectClient(config.temporal);
-      defer('the Temporal client', () => client.connection.close());
-      const connection = await connectWorker(config.temporal);
-      defer('the worker connection', () => connection.close());
-      const desktopId = 'bench';
-      const gateway = await startGateway({ config, client, desktopId, logger: createLogger('bench', () => {}), version: 'bench', keepAwake: () => ({ mode: 'bench', active: false }) });
-      defer('the gateway', () => gateway.close());
+      const { config, client, connection, gateway } = await startBenchGateway(defer, 'list');
+      const desktopId = BENCH_DESKTOP;
 
-      const worker = await Worker.create({
-        connection,
-        taskQueue: desktopTaskQueue(desktopId),
-        workflowsPath: WORKFLOWS_PATH,
-        activities: createDesktopActivities({
-          client,
-          grabber: stillScreen,
-          input: noInput,
-          clock: systemClock,
-          store: createContentStore(config.paths.blobs),
-          messages: instantModel(0),
-          defaultModel: config.model,
-          roots: config.roots,
-          trashDir: config.paths.trash,
-          journalDir: config.paths.journal,
-          platform: 'bench',
-        }),
-      });
+      const worker = await benchWorker({ connection, client, config, messages: instantModel(0) });
       await worker.runUntil(async () => {
         const ids = await Promise.all(Array.from({ length: TASKS }, (_, i) => startTask(client, config, { prompt: `bench task ${i}`, desktopId })));
         await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
