@@ -16,6 +16,7 @@ import { createLogger } from '../../common/logger.js';
 import { startTask } from '../../common/task-starter.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
 import { connectClient, connectWorker } from '../../worker/temporal-connection.js';
+import { eventually } from '../helpers/async.js';
 import { freePort, startTestTemporal, type TestTemporal } from '../helpers/temporal-server.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -106,6 +107,11 @@ describe('the task list pages through every task, from visibility and memos alon
     });
     // The desktop is gone now: these wait for it.
     for (let i = 0; i < WAITING; i++) created.push(await startTask(client, config, { prompt: `waiting task ${i}`, desktopId: 'paging' }));
+    // Visibility is written a moment after each change: wait until it lists every task as it now is.
+    await eventually(
+      async () => (await client.workflow.count(`WorkflowType = 'agentTask' AND ExecutionStatus = 'Completed'`)).count + (await client.workflow.count(`WorkflowType = 'agentTask' AND ExecutionStatus = 'Running'`)).count,
+      (count) => count === FINISHED + WAITING,
+    );
     perTask.length = 0;
   });
 
