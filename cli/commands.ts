@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { ConfigError, loadConfig, type DispatchConfig } from '../common/config.js';
 import { DESKTOP_ID_PATTERN } from '../common/desktop-id.js';
+import { TASK_ID_PATTERN } from '../common/task-id.js';
 import type { TaskService } from '../gateway/task-service.js';
 import { COMMAND_HELP, ExitCode, overview, parseCommand, UsageError } from './usage.js';
 
@@ -121,6 +122,18 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
       runRetryCommand(client, tasks, config, { id, follow: !values['no-follow'], write: line }),
     );
   },
+  async answer(args) {
+    return conversation('answer', args, {}, (id, text) => ({ kind: 'answer', id, text: text! }));
+  },
+  async approve(args) {
+    return conversation('approve', args, { always: { type: 'boolean' } }, (id, _text, values) => ({ kind: 'approval', id, approve: true, always: values.always === true }));
+  },
+  async decline(args) {
+    return conversation('decline', args, {}, (id) => ({ kind: 'approval', id, approve: false, always: false }));
+  },
+  async say(args) {
+    return conversation('say', args, {}, (id, text) => ({ kind: 'say', id, text: text! }));
+  },
   async schedule(args) {
     const { parseScheduleCommand, runScheduleCommand } = await import('./schedule-commands.js');
     const action = parseScheduleCommand(args, out);
@@ -137,6 +150,24 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   },
 };
 
+/** `answer`, `approve`, `decline` and `say`: a task id (and, for answer and say, the text), then the conversation service. */
+async function conversation(
+  command: 'answer' | 'approve' | 'decline' | 'say',
+  args: string[],
+  options: Parameters<typeof parseCommand>[2],
+  action: (id: string, text: string | undefined, values: Record<string, unknown>) => import('./conversation-commands.js').ConversationAction,
+): Promise<number> {
+  const parsed = parseCommand(command, args, options, out);
+  if (!parsed) return ExitCode.done;
+  const takesText = command === 'answer' || command === 'say';
+  const [id, text] = positionalsOf(command, parsed.positionals, takesText ? 2 : 1, takesText ? 2 : 1, takesText ? 'a task id, then the text in quotes' : 'one task id');
+  if (!TASK_ID_PATTERN.test(id!)) throw new UsageError(`"${id}" is not a task id; task ids look like task-1b2c…`, command);
+  const { checkPersonText, runConversationCommand } = await import('./conversation-commands.js');
+  const checked = takesText ? checkPersonText(command, text) : undefined;
+  const config = loadConfig();
+  return withClient(config, (client) => runConversationCommand(client, config, action(id!, checked, parsed.values), line));
+}
+
 /** `show`, `cancel` and `retry`: one task id, then the gateway's task service. */
 async function withTask(
   command: string,
@@ -147,7 +178,7 @@ async function withTask(
   const parsed = parseCommand(command, args, options, out);
   if (!parsed) return ExitCode.done;
   const [id] = positionalsOf(command, parsed.positionals, 1, 1, 'one task id (see `opendispatch list`)');
-  if (!/^task-[A-Za-z0-9-]{1,80}$/.test(id!)) throw new UsageError(`"${id}" is not a task id; task ids look like task-1b2c…`, command);
+  if (!TASK_ID_PATTERN.test(id!)) throw new UsageError(`"${id}" is not a task id; task ids look like task-1b2c…`, command);
   const config = loadConfig();
   const desktopId = await desktopOf(config);
   const { cliTaskService } = await import('./task-commands.js');

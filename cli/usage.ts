@@ -46,6 +46,14 @@ ${FOLLOW_OPTIONS}
   retry: `opendispatch retry <task id> [--no-follow]
   Starts a failed or cancelled task again, as a new task, and follows it.
 ${FOLLOW_OPTIONS}`,
+  answer: `opendispatch answer <task id> "<text>"
+  Answers the question a task is waiting on (as the phone's question card does).`,
+  approve: `opendispatch approve <task id> [--always]
+  Approves the action a task is waiting on; --always approves that tool for the rest of the task.`,
+  decline: `opendispatch decline <task id>
+  Declines the action a task is waiting on; it is not carried out.`,
+  say: `opendispatch say <task id> "<text>"
+  Sends a message: a running task reads it at its next step, a finished one continues with it.`,
   schedule: `opendispatch schedule add|list|rm|pause|unpause|trigger
   Gives tasks for later: once at a time, or repeating on a cron. Each run is an ordinary task.
       add "<prompt>" --at <time> | --cron "<5 fields>" [--tz <zone>] [--model <id>] [--desktop <id>]

@@ -11,8 +11,8 @@ import { MODEL_ID_PATTERN } from './models.js';
 
 export { DESKTOP_ID_PATTERN };
 
-/** A task id: `task-<uuid>`, or a scheduled run's `task-schedule-<id>-<scheduled time>` (Temporal appends the time). */
-export const TASK_ID_PATTERN = /^task-[A-Za-z0-9:.-]{1,100}$/;
+export { TASK_ID_PATTERN } from './task-id.js';
+import { TASK_ID_PATTERN } from './task-id.js';
 
 /** Where a task is, as a person on a phone sees it. */
 export const taskStatusSchema = z.enum(['queued', 'running', 'waiting', 'needs_input', 'needs_approval', 'succeeded', 'failed', 'cancelled']);
