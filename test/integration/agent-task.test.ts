@@ -1,31 +1,19 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computer, endTurn, imagesIn, lastToolResults, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
 import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+import { runCli } from '../helpers/run-cli.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 function advertisedSize(request: RecordedRequest): { width: number; height: number } {
   const tool = request.body.tools.find((entry) => entry.name === 'computer')!;
   return { width: Number(tool.display_width_px), height: Number(tool.display_height_px) };
 }
 
-/** Runs the project's CLI the way a person would, collecting what it prints. */
-function runCli(stack: DesktopStack, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), ...args], { env: stack.env, cwd: REPO });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (stack: DesktopStack, args: string[]) => runCli(stack.env, args);
 
 describe('a task given on the command line is carried out on the desktop', () => {
   let stack: DesktopStack;
@@ -66,7 +54,7 @@ describe('a task given on the command line is carried out on the desktop', () =>
       computer({ action: 'key', text: 'ctrl+d' }),
       endTurn('Typed the Q3 summary into notes.'),
     );
-    const run = await runCli(stack, ['task', 'put the Q3 numbers into notes']);
+    const run = await cli(stack, ['task', 'put the Q3 numbers into notes']);
     const taskId = /Task (\S+) started/.exec(run.stdout)?.[1];
     return { run, notesFile, taskId: taskId!, requests: stack.model.requests.slice(asked) };
   }

@@ -1,25 +1,13 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskMemo } from '../../common/contract.js';
 import { runningTasksOf } from '../../worker/retention-sweeper.js';
 import { apiError, endTurn } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
+import { runCli } from '../helpers/run-cli.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs the project's CLI the way a person would, collecting what it prints. */
-function runCli(stack: DesktopStack, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), ...args], { env: { ...stack.env, DISPATCH_PUBLIC_URL: 'http://192.0.2.7:8787' }, cwd: REPO });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (stack: DesktopStack, args: string[]) => runCli({ ...stack.env, DISPATCH_PUBLIC_URL: 'http://192.0.2.7:8787' }, args);
 
 const taskIdIn = (text: string): string => /Task (task-[0-9a-f-]+) started/.exec(text)![1]!;
 
@@ -39,7 +27,7 @@ describe('tasks on the command line', () => {
   it('explains a refused API key the way the phone does, with exit 1, the elapsed time and the task\'s phone link', async () => {
     stack.model.enqueue(apiError(401, 'authentication_error', 'invalid x-api-key'));
     const logged = worker.output().length;
-    const run = await runCli(stack, ['task', 'summarise my inbox']);
+    const run = await cli(stack, ['task', 'summarise my inbox']);
     const failedId = taskIdIn(run.stdout);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`On your phone: http://192.0.2.7:8787/?task=${failedId}`);
@@ -47,7 +35,7 @@ describe('tasks on the command line', () => {
     expect(failed).toMatch(/^\[0:\d\d\] Failed: The API key was refused/);
     expect(failed).not.toMatch(/Activity task failed/);
 
-    const show = await runCli(stack, ['show', failedId]);
+    const show = await cli(stack, ['show', failedId]);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain(`Task ${failedId}: failed`);
     // The same words as the phone's task page (the gateway's task service says them).
@@ -64,15 +52,15 @@ describe('tasks on the command line', () => {
 
   it('lists tasks, and retries a failed one as a new task that remembers what it retries', async () => {
     stack.model.enqueue(apiError(401, 'authentication_error', 'invalid x-api-key'));
-    const failedRun = await runCli(stack, ['task', 'summarise my inbox']);
+    const failedRun = await cli(stack, ['task', 'summarise my inbox']);
     expect(failedRun.code).toBe(1);
     const failedId = taskIdIn(failedRun.stdout);
-    const list = await runCli(stack, ['list']);
+    const list = await cli(stack, ['list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(new RegExp(`${failedId}\\s+failed\\s+.*summarise my inbox`));
 
     stack.model.enqueue(endTurn('Inbox summarised.'));
-    const retry = await runCli(stack, ['retry', failedId]);
+    const retry = await cli(stack, ['retry', failedId]);
     expect(retry.code).toBe(0);
     expect(retry.stdout).toMatch(/Done after 1 step: Inbox summarised\./);
     const retryId = taskIdIn(retry.stdout);
@@ -80,30 +68,30 @@ describe('tasks on the command line', () => {
     expect(memo).toMatchObject({ retryOf: failedId, prompt: 'summarise my inbox' });
 
     // As on the phone, only a failed or cancelled task can be retried.
-    const again = await runCli(stack, ['retry', retryId]);
+    const again = await cli(stack, ['retry', retryId]);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/Only a failed or cancelled task can be retried; this one is succeeded/);
-    expect((await runCli(stack, ['show', 'task-00000000-0000-0000-0000-000000000000'])).code).toBe(1);
+    expect((await cli(stack, ['show', 'task-00000000-0000-0000-0000-000000000000'])).code).toBe(1);
   });
 
   it('cancels a running task, which then ends cancelled', async () => {
     let release!: () => void;
     const thinking = new Promise<void>((resolve) => (release = resolve));
     stack.model.enqueue({ ...endTurn('too late'), after: thinking });
-    const started = await runCli(stack, ['task', '--no-follow', 'a slow task']);
+    const started = await cli(stack, ['task', '--no-follow', 'a slow task']);
     expect(started.code).toBe(0);
     const id = taskIdIn(started.stdout);
     await stack.model.waitForRequest(stack.model.requests.length + 1).catch(() => undefined);
     // Retention asks Temporal the same way which tasks still run, and leaves blobs alone meanwhile.
     await expect.poll(() => runningTasksOf(stack.client, stack.desktopId)(), { timeout: 10_000 }).toContain(id);
-    const cancel = await runCli(stack, ['cancel', id]);
+    const cancel = await cli(stack, ['cancel', id]);
     expect(cancel.code).toBe(0);
     expect(cancel.stdout).toContain(`Cancelling task ${id}`);
     release();
     await stack.client.workflow.getHandle(id).result().catch(() => undefined);
-    const show = await runCli(stack, ['show', id]);
+    const show = await cli(stack, ['show', id]);
     expect(show.stdout).toContain(`Task ${id}: cancelled`);
-    expect((await runCli(stack, ['cancel', id])).stdout).toContain('already ended: cancelled');
+    expect((await cli(stack, ['cancel', id])).stdout).toContain('already ended: cancelled');
     await expect.poll(() => runningTasksOf(stack.client, stack.desktopId)(), { timeout: 10_000 }).toEqual([]);
   });
 });

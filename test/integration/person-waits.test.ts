@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   answerSignal,
@@ -18,6 +16,7 @@ import { deferred, eventually } from '../helpers/async.js';
 import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
 import { computer, endTurn, lastToolResults, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+import { runCli } from '../helpers/run-cli.js';
 
 /** What a phone sees of the task: the progress the workflow publishes in its memo. */
 async function progressOf(stack: DesktopStack, taskId: string): Promise<TaskStatus> {
@@ -27,19 +26,8 @@ async function progressOf(stack: DesktopStack, taskId: string): Promise<TaskStat
 }
 
 const textOf = (request: RecordedRequest): string => JSON.stringify(request.body.messages.at(-1));
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs the project's CLI the way a person would, collecting what it prints. */
-function runCli(stack: DesktopStack, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'cli/opendispatch.ts'), ...args], { env: stack.env, cwd: REPO });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (stack: DesktopStack, args: string[]) => runCli(stack.env, args);
 
 describe('a task that needs the person', () => {
   let stack: DesktopStack;
@@ -160,16 +148,16 @@ describe('a task that needs the person', () => {
     const taskId = await startTask(stack.client, stack.config, { prompt: 'file the receipts', desktopId: stack.desktopId });
     await eventually(() => progressOf(stack, taskId), (value) => value.phase === 'needs_input');
 
-    const answered = await runCli(stack, ['answer', taskId, 'Receipts']);
+    const answered = await cli(stack, ['answer', taskId, 'Receipts']);
     expect(answered).toMatchObject({ code: 0, stdout: expect.stringMatching(/Answered/) });
     expect(await stack.client.workflow.getHandle(taskId).result()).toMatchObject({ reason: 'completed', text: 'Filed in Receipts.' });
     expect(lastToolResults(stack.model.requests[before + 1]!)[0]).toMatchObject({ text: 'The person answered: Receipts' });
 
-    const late = await runCli(stack, ['answer', taskId, 'too late']);
+    const late = await cli(stack, ['answer', taskId, 'too late']);
     expect(late.code).toBe(1);
-    expect(await runCli(stack, ['answer', taskId])).toMatchObject({ code: 2 });
+    expect(await cli(stack, ['answer', taskId])).toMatchObject({ code: 2 });
 
-    const said = await runCli(stack, ['say', taskId, 'rename them by date too']);
+    const said = await cli(stack, ['say', taskId, 'rename them by date too']);
     expect(said).toMatchObject({ code: 0, stdout: expect.stringMatching(/continues/) });
     expect(await stack.client.workflow.getHandle(taskId).result()).toMatchObject({ reason: 'completed', text: 'Also renamed them.' });
   });
