@@ -7,10 +7,13 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
-/** Workflow type names, as registered by the worker and started by clients. */
+/**
+ * Workflow type names, as registered by the worker and started by clients. The screen queue ran
+ * as `screenLock` on earlier releases; workflows/index.ts still registers that name.
+ */
 export const WorkflowType = {
   agentTask: 'agentTask',
-  screenLock: 'screenLock',
+  screenQueue: 'screenQueue',
 } as const;
 
 /**
@@ -29,7 +32,12 @@ export function desktopTaskQueue(desktopId: string): string {
   return `desktop-${desktopId}`;
 }
 
-/** One lock workflow per desktop serialises tasks that drive its screen and input. */
+/**
+ * The id of the desktop's screen queue (workflows/screen-queue.ts). It is still the id the queue
+ * had as `screenLock`, on purpose: a queue under a new id, started beside one an earlier release
+ * left running, would hand the screen to a new task while a task of the old queue still held it;
+ * and tasks signal this id from workflow code, so their recorded histories name it.
+ */
 export function screenLockWorkflowId(desktopId: string): string {
   return `screen-lock-${desktopId}`;
 }
@@ -294,19 +302,19 @@ export interface ScreenClaim {
   slot?: { max: number };
 }
 
-/** Signal from the screen lock: the run that made `claim` now holds the desktop's screen and input. */
+/** Signal from the screen queue: the run that made `claim` now holds the desktop's screen and input. */
 export const screenGrantedSignal = defineSignal<[{ claim: string }]>('screenGranted');
-/** Signal from the screen lock: the run that made `claim` now holds one of the desktop's task slots. */
+/** Signal from the screen queue: the run that made `claim` now holds one of the desktop's task slots. */
 export const slotGrantedSignal = defineSignal<[{ claim: string }]>('slotGranted');
-/** Signal from the screen lock: an `onlyIfFree` request found the screen taken, by `holder` (a task id). */
+/** Signal from the screen queue: an `onlyIfFree` request found the screen taken, by `holder` (a task id). */
 export const screenBusySignal = defineSignal<[{ claim: string; holder: string | null }]>('screenBusy');
-/** Signal from the screen lock: the task's 1-based place in line changed. */
+/** Signal from the screen queue: the task's 1-based place in line changed. */
 export const queuePositionSignal = defineSignal<[number]>('queuePosition');
 
-/** Signal to the screen lock: a task wants the screen. Sent with signal-with-start; repeating it is harmless. */
+/** Signal to the screen queue: a task wants the screen. Sent with signal-with-start; repeating it is harmless. */
 export const acquireScreenSignal = defineSignal<[ScreenClaim]>('acquireScreen');
-/** Signal to the screen lock: a task is done with the screen, or leaves the line. */
+/** Signal to the screen queue: a task is done with the screen, or leaves the line. */
 export const releaseScreenSignal = defineSignal<[{ taskId: string }]>('releaseScreen');
 
-/** Query on the screen lock: who holds it and who waits, in order. */
+/** Query on the screen queue: who holds the screen and who waits, in order. */
 export const screenLockStateQuery = defineQuery<{ holder: string | null; waiting: string[] }>('screenLockState');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DispatchConfig } from './config.js';
 import { desktopTaskQueue, WorkflowType, type FollowUp, type TaskInput, type TaskMemo } from './contract.js';
+import { startWithPromptAttribute } from './prompt-search-attribute.js';
 
 export interface StartTaskOptions {
   prompt: string;
@@ -38,20 +39,24 @@ export function taskInputFor(config: Readonly<DispatchConfig>, options: Pick<Sta
 /**
  * Starts a task: one workflow whose id is the task id, on the desktop's task queue, with the
  * prompt as its Web UI summary and, with the model, in its memo (so lists show it without the
- * desktop online, and a retry runs with the same model).
+ * desktop online, and a retry runs with the same model). The prompt's first line is its
+ * `DispatchPrompt` search attribute where the namespace has one (common/prompt-search-attribute.ts).
  * Used by the CLI and the gateway alike, so both start tasks the same way.
  */
 export async function startTask(client: Client, config: Readonly<DispatchConfig>, options: StartTaskOptions): Promise<string> {
   const taskId = `task-${randomUUID()}`;
   const input = taskInputFor(config, options);
   const memo: TaskMemo = { prompt: options.prompt, desktopId: options.desktopId, model: input.model, ...(options.retryOf ? { retryOf: options.retryOf } : {}) };
-  await client.workflow.start(WorkflowType.agentTask, {
-    workflowId: taskId,
-    taskQueue: desktopTaskQueue(options.desktopId),
-    args: [input],
-    memo: memo as unknown as Record<string, unknown>,
-    staticSummary: options.prompt.length > 200 ? `${options.prompt.slice(0, 199)}…` : options.prompt,
-  });
+  await startWithPromptAttribute(client, options.prompt, (typedSearchAttributes) =>
+    client.workflow.start(WorkflowType.agentTask, {
+      workflowId: taskId,
+      taskQueue: desktopTaskQueue(options.desktopId),
+      args: [input],
+      memo: memo as unknown as Record<string, unknown>,
+      typedSearchAttributes,
+      staticSummary: options.prompt.length > 200 ? `${options.prompt.slice(0, 199)}…` : options.prompt,
+    }),
+  );
   return taskId;
 }
 
@@ -68,8 +73,9 @@ export interface ContinueTaskOptions {
 /**
  * Continues a finished task (one whose run returned a TaskResult, whatever its reason): a new run
  * of the same workflow id with the same prompt, desktop and model, carrying the conversation so
- * far in `TaskInput.followUp`. The memo is kept, so lists show the task as before. Throws
- * Temporal's WorkflowExecutionAlreadyStartedError when a run of the task is already going.
+ * far in `TaskInput.followUp`. The memo and the `DispatchPrompt` search attribute are kept, so
+ * lists show the task as before. Throws Temporal's WorkflowExecutionAlreadyStartedError when a
+ * run of the task is already going.
  */
 export async function continueTask(client: Client, config: Readonly<DispatchConfig>, options: ContinueTaskOptions): Promise<void> {
   const { memo } = options;
@@ -83,12 +89,15 @@ export async function continueTask(client: Client, config: Readonly<DispatchConf
     followUp: options.followUp,
   };
   const kept: TaskMemo = { prompt: memo.prompt, desktopId: memo.desktopId, model, ...(memo.retryOf ? { retryOf: memo.retryOf } : {}) };
-  await client.workflow.start(WorkflowType.agentTask, {
-    workflowId: options.taskId,
-    taskQueue: desktopTaskQueue(memo.desktopId),
-    args: [input],
-    memo: kept as unknown as Record<string, unknown>,
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    staticSummary: memo.prompt.length > 200 ? `${memo.prompt.slice(0, 199)}…` : memo.prompt,
-  });
+  await startWithPromptAttribute(client, memo.prompt, (typedSearchAttributes) =>
+    client.workflow.start(WorkflowType.agentTask, {
+      workflowId: options.taskId,
+      taskQueue: desktopTaskQueue(memo.desktopId),
+      args: [input],
+      memo: kept as unknown as Record<string, unknown>,
+      typedSearchAttributes,
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticSummary: memo.prompt.length > 200 ? `${memo.prompt.slice(0, 199)}…` : memo.prompt,
+    }),
+  );
 }

@@ -2,7 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { Logger } from '../common/logger.js';
+import { PROMPT_ATTRIBUTE, PROMPT_ATTRIBUTE_CLI_TYPE, registerPromptAttribute } from '../common/prompt-search-attribute.js';
 import { spawnTied } from '../common/spawn-tied.js';
 
 /** A running embedded Temporal dev server, persisted to a SQLite file. */
@@ -50,9 +52,41 @@ export function portAnswers(port: number): Promise<boolean> {
 }
 
 /**
+ * Makes sure the namespace has the search attributes tasks carry. `--search-attribute` adds them
+ * only to a namespace the server creates, so a database made by an earlier release (every
+ * upgraded desktop's) lacks them until this adds them. A failure is logged, not thrown: tasks start
+ * without the attribute (see common/prompt-search-attribute.ts), so it must not stop the server.
+ */
+async function registerSearchAttributes(address: string, namespace: string, logger: Logger, ended: () => boolean): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let connection: Connection | undefined;
+  try {
+    for (;;) {
+      try {
+        connection ??= await Connection.connect({ address, connectTimeout: '5 seconds' });
+        if ((await registerPromptAttribute(connection, namespace)) === 'added') {
+          logger.info(`registered the ${PROMPT_ATTRIBUTE.name} search attribute in namespace ${namespace}`);
+        }
+        return;
+      } catch (error) {
+        // Just after start-up the frontend may answer before the namespace is ready.
+        if (ended() || Date.now() > deadline) {
+          logger.warn(`could not register the ${PROMPT_ATTRIBUTE.name} search attribute; tasks start without it`, { error: (error as Error).message });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  } finally {
+    await connection?.close();
+  }
+}
+
+/**
  * Starts `temporal server start-dev` on loopback with its state in `databaseFile`, so tasks
  * survive a restart of OpenDispatch or of the machine. Resolves once the frontend accepts
- * connections; rejects if the server exits first or does not come up in time.
+ * connections and the namespace has the search attributes tasks carry (or registering them
+ * failed, which is logged); rejects if the server exits first or does not come up in time.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   if (await portAnswers(options.port)) throw new PortInUseError(options.port, 'DISPATCH_TEMPORAL_PORT');
@@ -76,6 +110,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     String(options.uiPort),
     '--log-level',
     'warn',
+    // Registered in each namespace the server creates with its database; see registerSearchAttributes.
+    '--search-attribute',
+    `${PROMPT_ATTRIBUTE.name}=${PROMPT_ATTRIBUTE_CLI_TYPE}`,
     ...(options.dynamicConfig ?? []).flatMap((setting) => ['--dynamic-config-value', setting]),
   ];
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
@@ -117,6 +154,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+
+  await registerSearchAttributes(`127.0.0.1:${options.port}`, options.namespace, options.logger, () => ended);
 
   const pid = child.pid;
   return {

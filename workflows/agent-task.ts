@@ -125,7 +125,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   const recentSteps: StepRecord[] = [...(carried?.recentSteps ?? followUp?.recentSteps ?? [])];
   let holdsScreen = carried?.holdsScreen ?? false;
   let queuePosition = 0;
-  /** Set when a request for a free screen found it taken: by which task, if the lock said. */
+  /** Set when a request for a free screen found it taken: by which task, if the screen queue said. */
   let screenBusy: { holder: string | null } | undefined;
   /** Working on the task (deciding, acting), with or without the screen. */
   let working = transcriptRef !== null;
@@ -195,7 +195,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     return shot;
   }
 
-  /** Waits for one of the desktop's task slots; the lock hands them out in the order tasks were given. */
+  /** Waits for one of the desktop's task slots; the screen queue hands them out in the order tasks were given. */
   async function takeSlot(max: number): Promise<void> {
     requestedScreen = true;
     const request = { desktopId: input.desktopId, taskId, claim, submittedAt: workflowInfo().startTime.toISOString(), slot: { max } };
@@ -206,8 +206,8 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   /** Joins the desktop's line for the screen and waits for it. */
   async function takeScreen(onlyIfFree: boolean): Promise<void> {
     requestedScreen = true;
-    // Asking again now and then is harmless (the lock keeps one place per task) and recovers a
-    // line lost with a lock workflow that was terminated or reset.
+    // Asking again now and then is harmless (the queue keeps one place per task) and recovers a
+    // line lost with a screen queue workflow that was terminated or reset.
     const request = { desktopId: input.desktopId, taskId, claim, submittedAt: workflowInfo().startTime.toISOString(), ...(onlyIfFree ? { onlyIfFree } : {}) };
     do await requestScreen(request);
     while (!(await condition(() => holdsScreen || (onlyIfFree && screenBusy !== undefined), ASK_FOR_SCREEN_AGAIN_EVERY)));

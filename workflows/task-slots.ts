@@ -1,6 +1,6 @@
 import type { ScreenClaim } from '../common/contract.js';
 
-/** The desktop's task slots as the lock workflow keeps them; carried across continue-as-new. */
+/** The desktop's task slots as the screen queue workflow keeps them; carried across continue-as-new. */
 export interface TaskSlotsState {
   max: number;
   holders: ScreenClaim[];
@@ -13,7 +13,7 @@ function submittedBefore(a: ScreenClaim, b: ScreenClaim): boolean {
 
 /**
  * At most `max` tasks work on a desktop at once (DISPATCH_MAX_PARALLEL); the others wait in the
- * order they were given. Deterministic bookkeeping only: the lock workflow sends the signals.
+ * order they were given. Deterministic bookkeeping only: the screen queue workflow sends the signals.
  * Tasks are known by workflow id, so a task that continues as new or is reset keeps its slot;
  * each grant names the run it is for.
  */

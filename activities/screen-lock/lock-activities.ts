@@ -3,19 +3,21 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { acquireScreenSignal, desktopTaskQueue, screenLockWorkflowId, WorkflowType, type ScreenClaim } from '../../common/contract.js';
 
 /**
- * Activities the screen lock needs from outside workflow code: starting the desktop's lock
- * workflow on first use (workflows cannot signal-with-start) and checking that its holder lives.
+ * Activities the screen queue needs from outside workflow code: starting the desktop's screen
+ * queue workflow on first use (workflows cannot signal-with-start) and checking that its holder
+ * lives. A queue an earlier release started as `screenLock` under the same id is signalled as it
+ * is: signal-with-start starts nothing while a workflow with the id runs, whatever its type.
  */
 export function createScreenLockActivities(deps: { client: Client }) {
-  /** Joins the desktop's line for the screen; the lock signals `screenGranted` when it is our turn. */
+  /** Joins the desktop's line for the screen; the queue signals `screenGranted` when it is our turn. */
   async function requestScreen(input: { desktopId: string } & ScreenClaim): Promise<void> {
-    await deps.client.workflow.signalWithStart(WorkflowType.screenLock, {
+    await deps.client.workflow.signalWithStart(WorkflowType.screenQueue, {
       workflowId: screenLockWorkflowId(input.desktopId),
       taskQueue: desktopTaskQueue(input.desktopId),
       args: [],
       signal: acquireScreenSignal,
       signalArgs: [{ taskId: input.taskId, claim: input.claim, submittedAt: input.submittedAt, ...(input.onlyIfFree ? { onlyIfFree: true } : {}), ...(input.slot ? { slot: input.slot } : {}) }],
-      staticSummary: `Screen and input of desktop ${input.desktopId}, one task at a time`,
+      staticSummary: `Queue for the screen of desktop ${input.desktopId}: one task at a time, in the order given`,
     });
   }
 

@@ -5,9 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenLockStateQuery, screenLockWorkflowId, type TaskResult } from '../../common/contract.js';
+import { startTask } from '../../common/task-starter.js';
 import { deferred, eventually } from '../helpers/async.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
-import { computer, endTurn, lastToolResults, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
+import { computer, endTurn, imagesIn, lastToolResults, toolUseReply, type RecordedRequest, type ScriptedReply } from '../helpers/fake-messages-api.js';
 import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
 
 const run = promisify(execFile);
@@ -135,5 +137,60 @@ describe('a task started before an upgrade', () => {
     const history = await stack.client.workflow.getHandle(taskId).fetchHistory();
     const completedBy = new Set(history.events!.flatMap((event) => event.workflowTaskCompletedEventAttributes?.identity ?? []).map((identity) => identity.split(':').at(-1)));
     expect([...completedBy].sort()).toEqual([String(oldWorker.child.pid), String(newWorker.child.pid)].sort());
+    await newWorker.kill();
+  });
+
+  it("keeps one task at a time on the screen: the old version's screen queue goes on, and a new task waits in it", { timeout: 180_000 }, async () => {
+    const oldTask = 'hold the screen across the upgrade';
+    const newTask = 'wait for the screen after the upgrade';
+    const upgraded = deferred();
+    const oldTaskThinks = deferred();
+    const script: Record<string, ScriptedReply[]> = {
+      [oldTask]: [
+        computer({ action: 'mouse_move', coordinate: [50, 50] }),
+        // This answer reaches a worker that is gone; the new one asks again.
+        { ...endTurn('never sent'), after: upgraded.promise },
+        { ...endTurn('old task done'), after: oldTaskThinks.promise },
+      ],
+      [newTask]: [computer({ action: 'screenshot' }), computer({ action: 'mouse_move', coordinate: [60, 60] }), endTurn('new task done')],
+    };
+    const promptOf = (request: RecordedRequest) => [oldTask, newTask].find((prompt) => JSON.stringify(request.body.messages[0]).includes(prompt))!;
+    stack.model.drain();
+    stack.model.enqueue(...Array.from({ length: 6 }, () => (request: RecordedRequest) => script[promptOf(request)]!.shift()!));
+    const before = stack.model.requests.length;
+    const queue = stack.client.workflow.getHandle(screenLockWorkflowId(stack.desktopId));
+
+    const oldWorker = await stack.startWorker({ repo: previous!.root });
+    const started = await run(process.execPath, ['--import', 'tsx', path.join(previous!.root, 'cli/opendispatch.ts'), 'task', '--no-follow', oldTask], { env: stack.env, cwd: previous!.root });
+    const oldTaskId = /Task (\S+) started/.exec(started.stdout)![1]!;
+    // The old task moved the pointer, so it holds the screen, and is thinking about its next step.
+    await stack.model.waitForRequest(before + 2);
+    await oldWorker.kill();
+    const newWorker = await stack.startWorker();
+    upgraded.resolve();
+
+    // The queue the old version started runs on the new worker under its old type name.
+    const queueRun = (await queue.describe()).runId;
+    expect((await queue.describe()).type).toBe('screenLock');
+    expect(await queue.query(screenLockStateQuery)).toEqual({ holder: oldTaskId, waiting: [] });
+
+    const newTaskId = await startTask(stack.client, stack.config, { prompt: newTask, desktopId: stack.desktopId });
+    expect(await eventually(() => queue.query(screenLockStateQuery), (state) => state.waiting.length === 1)).toEqual({ holder: oldTaskId, waiting: [newTaskId] });
+    expect(await queue.describe()).toMatchObject({ runId: queueRun, type: 'screenLock' });
+
+    oldTaskThinks.resolve();
+    expect(await stack.client.workflow.getHandle(oldTaskId).result()).toMatchObject({ reason: 'completed', text: 'old task done' });
+    const result = (await stack.client.workflow.getHandle(newTaskId).result()) as TaskResult;
+    expect(result).toMatchObject({ reason: 'completed', text: 'new task done' });
+    expect(result.recentSteps.map((step) => [step.description, step.isError ?? false])).toEqual([
+      ['screenshot', false],
+      ['mouse move at (60, 60)', false],
+    ]);
+    // The new task saw the screen only after the old task's last decision, the one that ended it.
+    const asked = stack.model.requests.slice(before).map((request) => ({ prompt: promptOf(request), images: imagesIn(request).length }));
+    const newTaskSawScreen = asked.findIndex((request) => request.prompt === newTask && request.images > 0);
+    expect(newTaskSawScreen).toBeGreaterThan(asked.findLastIndex((request) => request.prompt === oldTask));
+    expect(await queue.query(screenLockStateQuery)).toEqual({ holder: null, waiting: [] });
+    await newWorker.kill();
   });
 });

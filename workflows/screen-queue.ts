@@ -12,7 +12,7 @@ import {
   type ScreenClaim,
 } from '../common/contract.js';
 
-export interface ScreenLockState {
+export interface ScreenQueueState {
   holder: ScreenClaim | null;
   waiting: ScreenClaim[];
   /** The desktop's task slots (DISPATCH_MAX_PARALLEL); absent in a lock started before slots. */
@@ -36,12 +36,13 @@ function submittedBefore(a: ScreenClaim, b: ScreenClaim): boolean {
 }
 
 /**
- * The desktop's screen and input, held by one task at a time in the order tasks asked for it.
- * Tasks are known by workflow id, so a task that continues as new or is reset in the Web UI keeps
- * (or re-takes) its place; each grant names the run it is for. Waiting tasks are told their place
- * in line whenever it changes.
+ * The desktop's queue for its screen: the screen and input go to one task at a time, and the
+ * desktop's task slots (DISPATCH_MAX_PARALLEL) to that many, in the order tasks were given. Tasks
+ * are known by workflow id, so a task that continues as new or is reset in the Web UI keeps (or
+ * re-takes) its place; each grant names the run it is for. Waiting tasks are told their place in
+ * line whenever it changes. One per desktop, under the id `screenLockWorkflowId` gives it.
  */
-export async function screenLock(initial?: ScreenLockState): Promise<void> {
+export async function screenQueue(initial?: ScreenQueueState): Promise<void> {
   let holder: ScreenClaim | null = initial?.holder ?? null;
   const waiting: ScreenClaim[] = [...(initial?.waiting ?? [])];
   let regrant = false;
@@ -133,7 +134,8 @@ export async function screenLock(initial?: ScreenLockState): Promise<void> {
       continue;
     }
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof screenLock>({ holder, waiting, slots: slots.state() });
+      // Continues under the type it runs as: a queue an earlier release started as `screenLock` stays one.
+      await continueAsNew<typeof screenQueue>({ holder, waiting, slots: slots.state() });
     }
 
     const idle = holder === null && waiting.length === 0 && slots.isIdle();
