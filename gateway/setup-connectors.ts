@@ -1,10 +1,5 @@
 import { describeServerState, describeToolPolicy, type McpStatusReport } from '../common/mcp-status.js';
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]!);
-}
+import { escapeHtml as escape } from './html.js';
 
 /**
  * The setup page's "Connectors" section: each MCP server with its state and its tools, from the

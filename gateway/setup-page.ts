@@ -10,7 +10,15 @@ import { createLoopbackGuard, requireSameOrigin } from './loopback.js';
 import type { PairingCodes } from './pairing-codes.js';
 import { normalizePublicUrl, pairingUrl } from './pairing-routes.js';
 import { renderConnectorsSection } from './setup-connectors.js';
+import { desktopFacts, readDesktop, renderTasksSections, type DesktopSources } from './setup-desktop.js';
+import { keepAwakeFact, monitorFact, renderFoldersSection } from './setup-settings.js';
+import { SETUP_STYLESHEET } from './setup-styles.js';
+import { escapeHtml, timeHtml } from './html.js';
 import type { McpStatusReport } from '../common/mcp-status.js';
+import type { ChosenMonitorNow } from '../worker/adapters/x11-monitors.js';
+import type { KeepAwakeReport } from '../worker/keep-awake-state.js';
+
+export { escapeHtml };
 
 export interface SetupRouterOptions {
   codes: PairingCodes;
@@ -18,7 +26,12 @@ export interface SetupRouterOptions {
   publicUrl: string;
   /** The folders the agent may use. */
   roots: string[];
-  keepAwake: () => { mode: string; active: boolean };
+  /** The desktop worker's last keep-awake report (worker/keep-awake-state.ts `readKeepAwakeState`). */
+  keepAwake: () => KeepAwakeReport;
+  /** This desktop's worker and tasks, read from Temporal; the worker line and task lists are left out without it. */
+  desktop?: DesktopSources;
+  /** What DISPATCH_MONITOR resolves to now (`resolveChosenMonitor`); the monitor line is left out without it. */
+  monitor?: () => Promise<ChosenMonitorNow>;
   /** The desktop worker's report on its MCP servers (worker/mcp-status-file.ts `readMcpStatus`); the section is left out without it. */
   mcpServers?: () => McpStatusReport | undefined;
   logger: Logger;
@@ -26,42 +39,28 @@ export interface SetupRouterOptions {
   isLoopback?: (address: string | undefined) => boolean;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Makes text safe inside HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]!);
-}
-
 const deviceParamsSchema = z.object({ id: z.string().regex(DEVICE_ID_PATTERN, 'not a paired phone') });
 const renameFormSchema = z.object({ csrf: z.string(), name: deviceNameSchema });
 const revokeFormSchema = z.object({ csrf: z.string() });
 
-const STYLESHEET = `body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}
-.qr{display:block;width:16rem;height:16rem;image-rendering:pixelated;border:1px solid #ddd}
-code{word-break:break-all;background:#f3f3f3;padding:.1rem .3rem}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem;border-bottom:1px solid #eee;vertical-align:top}
-form{display:inline-flex;gap:.3rem;margin:.1rem 0}input[type=text]{width:11rem}
-.muted{color:#666}.danger{color:#a40000}
-`;
-
-const when = (iso: string | undefined): string =>
-  iso ? `<time datetime="${escapeHtml(iso)}">${escapeHtml(new Date(iso).toLocaleString())}</time>` : '<span class="muted">never</span>';
-
 function deviceRow(device: Device, csrf: string): string {
   const id = encodeURIComponent(device.id);
   const hidden = `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`;
-  return `<tr><td>${escapeHtml(device.name)}</td><td>${when(device.createdAt)}</td><td>${when(device.lastSeenAt)}</td><td>
+  return `<tr><td>${escapeHtml(device.name)}</td><td>${timeHtml(device.createdAt)}</td><td>${timeHtml(device.lastSeenAt)}</td><td>
 <form method="post" action="/setup/devices/${id}/rename">${hidden}<input type="text" name="name" value="${escapeHtml(device.name)}" required maxlength="64" aria-label="New name for ${escapeHtml(device.name)}"><button>Rename</button></form>
 <form method="post" action="/setup/devices/${id}/revoke">${hidden}<button class="danger">Unpair</button></form></td></tr>`;
 }
 
+/** What the monitor line says when the resolver itself failed, which it is not meant to. */
+const unresolvable = (error: unknown): ChosenMonitorNow => ({ resolved: false, reason: error instanceof Error ? error.message : String(error) });
+
 /**
- * `/setup`: the desktop-only page to pair a phone by QR code, rename or unpair phones, and see
- * the granted folders and keep-awake state. Loopback only, every route. Its forms carry a
- * per-process CSRF token and are refused from any other origin, because any web page open in the
- * desktop's browser can post to 127.0.0.1. No inline script or style, so the gateway's CSP holds.
+ * `/setup`: the desktop-only page to see this desktop's worker, tasks, keep-awake and monitor,
+ * pair a phone by QR code, rename or unpair phones, and see the granted folders and how to
+ * change them. It is shown even when Temporal cannot be reached, and says so. Loopback only,
+ * every route. Its forms carry a per-process CSRF token and are refused from any other origin,
+ * because any web page open in the desktop's browser can post to 127.0.0.1. No inline script or
+ * style, so the gateway's CSP holds.
  */
 export function createSetupRouter(options: SetupRouterOptions): Router {
   const { codes, registry, roots, keepAwake, logger } = options;
@@ -87,31 +86,39 @@ export function createSetupRouter(options: SetupRouterOptions): Router {
   const page = { method: 'get', auth: 'loopback', responses: { 200: 'text/html', 403: apiErrorSchema } } as const;
 
   defineRoute(router, { ...page, path: '/setup/setup.css', summary: "The setup page's stylesheet", responses: { 200: 'text/css', 403: apiErrorSchema } }, (_input, _req, res) => {
-    res.type('css').send(STYLESHEET);
+    res.type('css').send(SETUP_STYLESHEET);
   });
 
-  defineRoute(router, { ...page, path: '/setup', summary: 'The setup page: pair a phone, rename or unpair phones' }, (_input, _req, res) => {
+  defineRoute(router, { ...page, path: '/setup', summary: "The setup page: this desktop's worker and tasks, pair a phone, rename or unpair phones" }, async (_input, _req, res) => {
+    const [reading, monitor] = await Promise.all([
+      options.desktop ? readDesktop(options.desktop, logger) : undefined,
+      options.monitor?.().catch(unresolvable),
+    ]);
     const link = pairingUrl(publicUrl, codes.current().code);
     const devices = registry.list().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    const awake = keepAwake();
+    const facts = [
+      ...(options.desktop && reading ? desktopFacts(options.desktop, reading) : []),
+      keepAwakeFact(keepAwake()),
+      ...(monitor ? [monitorFact(monitor)] : []),
+    ];
+    const section = (html: string): string => `<section>\n${html}\n</section>`;
     res.type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="same-origin"><title>OpenDispatch setup</title><link rel="stylesheet" href="/setup/setup.css"></head>
-<body><h1>OpenDispatch on this desktop</h1>
-<h2>Pair a phone</h2>
+<meta name="color-scheme" content="light dark"><meta name="referrer" content="same-origin"><title>OpenDispatch setup</title><link rel="stylesheet" href="/setup/setup.css"></head>
+<body><main><h1>OpenDispatch on this desktop</h1>
+${section(`<h2>This desktop</h2>\n<ul class="facts">\n${facts.map((fact) => `<li>${fact}</li>`).join('\n')}\n</ul>`)}
+${options.desktop && reading ? section(renderTasksSections(options.desktop, reading)) : ''}
+${section(`<h2>Pair a phone</h2>
 <p>Scan this with the phone's camera. The code works once, for a few minutes; reload this page for a fresh one.</p>
 <img class="qr" src="/pair/qr.png" alt="QR code that opens the pairing link" width="320" height="320">
-<p>Or open <code>${escapeHtml(link)}</code> on the phone.</p>
-<h2>Paired phones</h2>
+<p>Or open <code>${escapeHtml(link)}</code> on the phone.</p>`)}
+${section(`<h2>Paired phones</h2>
 ${devices.length === 0 ? '<p class="muted">No phone is paired yet.</p>' : `<table><thead><tr><th>Name</th><th>Paired</th><th>Last seen</th><th></th></tr></thead><tbody>
 ${devices.map((device) => deviceRow(device, csrfToken)).join('\n')}
-</tbody></table>`}
-<h2>Folders the agent may use</h2>
-<ul>${roots.map((root) => `<li><code>${escapeHtml(root)}</code></li>`).join('')}</ul>
-<h2>Keeping the desktop awake</h2>
-<p>${awake.active ? 'Kept awake now, while tasks run' : 'Not held awake now (no task is running)'} — method: ${escapeHtml(awake.mode)}.</p>
-${options.mcpServers ? renderConnectorsSection(options.mcpServers()) : ''}
-</body></html>
+</tbody></table>`}`)}
+${section(renderFoldersSection(roots))}
+${options.mcpServers ? section(renderConnectorsSection(options.mcpServers())) : ''}
+</main></body></html>
 `);
   });
 

@@ -20,6 +20,12 @@ export interface KeepAwake {
 export interface InhibitorCommand {
   command: string;
   args: string[];
+  /**
+   * Arguments that take the inhibitor and let it go at once, exiting 0 when it can be taken: run
+   * when the worker starts, so a machine that cannot be kept awake (no logind session, a refusing
+   * policy) says so before the first task rather than during it.
+   */
+  check?: string[];
 }
 
 /** The command that blocks sleep for as long as it runs, per platform. */
@@ -29,9 +35,10 @@ export function inhibitorCommandFor(platform: NodeJS.Platform): InhibitorCommand
       return {
         command: 'systemd-inhibit',
         args: ['--what=sleep:idle', '--who=OpenDispatch', '--why=A task is running on this desktop', '--mode=block', 'sleep', 'infinity'],
+        check: ['--what=sleep:idle', '--who=OpenDispatch', '--why=Checking that this desktop can be kept awake', '--mode=block', 'true'],
       };
     case 'darwin':
-      return { command: 'caffeinate', args: ['-i', '-s'] };
+      return { command: 'caffeinate', args: ['-i', '-s'], check: ['-i', '-s', 'true'] };
     case 'win32':
       return {
         command: 'powershell.exe',
@@ -53,6 +60,23 @@ export interface KeepAwakeState {
   /** e.g. "systemd-inhibit", or "unavailable". */
   mode: string;
   active: boolean;
+  /** Why the desktop cannot be kept awake, when mode is "unavailable": the inhibitor's own words where it gave any. */
+  reason?: string;
+}
+
+/** How much of an inhibitor's error output is kept as the reason it failed. */
+const REASON_CHARS = 300;
+
+/** The last line an inhibitor wrote to stderr, e.g. systemd-inhibit's "Failed to inhibit: Access denied". */
+function lastLine(output: string): string | undefined {
+  return output.trim().split('\n').pop()?.trim().slice(0, REASON_CHARS) || undefined;
+}
+
+/** Why an inhibitor that ended by itself (or could not start) keeps nothing awake, in a person's words. */
+function failureReason(command: string, failure: { error?: NodeJS.ErrnoException; code?: number | null; stderr?: string }): string {
+  if (failure.error) return failure.error.code === 'ENOENT' ? `${command} is not installed` : `${command} could not be started: ${failure.error.message}`;
+  const said = lastLine(failure.stderr ?? '');
+  return `${command} exited with code ${failure.code}${said ? `: ${said}` : ''}`;
 }
 
 export function createKeepAwake(options: {
@@ -67,32 +91,51 @@ export function createKeepAwake(options: {
   let running = 0;
   let child: ChildProcess | undefined;
   let releaseTimer: NodeJS.Timeout | undefined;
-  let unavailable = options.inhibitor === undefined;
+  let unavailable: string | undefined = options.inhibitor
+    ? undefined
+    : 'this system has no sleep inhibitor OpenDispatch can use (it uses systemd-inhibit, caffeinate or SetThreadExecutionState)';
   const report = (): void =>
-    options.onChange?.({ mode: unavailable || !options.inhibitor ? 'unavailable' : options.inhibitor.command, active: child !== undefined });
+    options.onChange?.(
+      unavailable || !options.inhibitor
+        ? { mode: 'unavailable', active: false, ...(unavailable ? { reason: unavailable } : {}) }
+        : { mode: options.inhibitor.command, active: child !== undefined },
+    );
+  const giveUp = (reason: string): void => {
+    unavailable ??= reason;
+    options.logger.warn('cannot keep the desktop awake; it may sleep during tasks', { reason });
+  };
+
+  /** Runs the inhibitor; `onEnd` hears how it ended, with what it said on stderr. */
+  const spawnInhibitor = (args: string[], onEnd: (failure: { error?: NodeJS.ErrnoException; code?: number | null; stderr: string }) => void): ChildProcess => {
+    // Tied: a worker killed outright must not leave the desktop unable to sleep.
+    const started = spawnTied(options.inhibitor!.command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    started.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < 4 * REASON_CHARS) stderr += chunk;
+    });
+    let ended = false;
+    started.once('error', (error) => {
+      if (!ended) onEnd({ error, stderr });
+      ended = true;
+    });
+    // `close`, not `exit`: only then has all of stderr been read.
+    started.once('close', (code) => {
+      if (!ended) onEnd({ code, stderr });
+      ended = true;
+    });
+    return started;
+  };
 
   const start = (): void => {
     if (child || unavailable || !options.inhibitor) return;
     const { command, args } = options.inhibitor;
-    // Tied: a worker killed outright must not leave the desktop unable to sleep.
-    const started = spawnTied(command, args, { stdio: 'ignore' });
-    child = started;
-    started.once('error', (error) => {
-      unavailable = true;
+    const started = spawnInhibitor(args, ({ error, code, stderr }) => {
+      if (child !== started) return;
       child = undefined;
+      if (error || (code !== null && code !== 0)) giveUp(failureReason(command, { error, code, stderr }));
       report();
-      options.logger.warn('cannot keep the desktop awake; it may sleep during tasks', { command, error: error.message });
     });
-    started.once('exit', (code) => {
-      if (child === started) {
-        child = undefined;
-        if (code !== null && code !== 0) {
-          unavailable = true;
-          options.logger.warn('the sleep inhibitor exited; the desktop may sleep during tasks', { command, code });
-        }
-        report();
-      }
-    });
+    child = started;
     options.logger.info('keeping the desktop awake while tasks run', { command });
     report();
   };
@@ -105,6 +148,14 @@ export function createKeepAwake(options: {
   };
 
   report();
+  if (options.inhibitor?.check) {
+    const { command, check } = options.inhibitor;
+    spawnInhibitor(check, ({ error, code, stderr }) => {
+      if (!error && code === 0) return;
+      giveUp(failureReason(command, { error, code, stderr }));
+      if (!child) report();
+    });
+  }
   return {
     hold() {
       running++;

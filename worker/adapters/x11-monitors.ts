@@ -41,17 +41,18 @@ export function parseMonitorChoice(value: string | undefined): MonitorChoice {
   throw new Error(`DISPATCH_MONITOR: use a monitor's name or index as xrandr --listmonitors shows it, or a region WxH+X+Y; got "${value}"`);
 }
 
+/** The listed monitor a name, an index or "primary" means; undefined when it is not there. */
+export function findMonitor(monitors: Monitor[], choice: Exclude<MonitorChoice, { kind: 'region' }>): Monitor | undefined {
+  return choice.kind === 'named'
+    ? monitors.find((monitor) => monitor.name === choice.name || String(monitor.index) === choice.name)
+    : (monitors.find((monitor) => monitor.primary) ?? monitors[0]);
+}
+
 /** The chosen monitor among those listed; undefined when it is not there. */
 export function chooseMonitor(monitors: Monitor[], choice: MonitorChoice): Rect | undefined {
-  const pick = (monitor: Monitor | undefined): Rect | undefined => (monitor ? { x: monitor.x, y: monitor.y, width: monitor.width, height: monitor.height } : undefined);
-  switch (choice.kind) {
-    case 'region':
-      return choice.region;
-    case 'named':
-      return pick(monitors.find((monitor) => monitor.name === choice.name || String(monitor.index) === choice.name));
-    case 'primary':
-      return pick(monitors.find((monitor) => monitor.primary) ?? monitors[0]);
-  }
+  if (choice.kind === 'region') return choice.region;
+  const monitor = findMonitor(monitors, choice);
+  return monitor ? { x: monitor.x, y: monitor.y, width: monitor.width, height: monitor.height } : undefined;
 }
 
 /**
@@ -69,4 +70,54 @@ export async function createX11MonitorLocator(choice: MonitorChoice, options: { 
     if (Date.now() - cached.at > (options.refreshMs ?? 2000)) cached = { at: Date.now(), monitors: await list() };
     return chooseMonitor(cached.monitors, choice);
   };
+}
+
+/** What DISPATCH_MONITOR resolves to right now, as the setup page shows it. */
+export type ChosenMonitorNow = {
+  /** DISPATCH_MONITOR as set; absent: the primary monitor. */
+  setting?: string;
+} & (
+  | { resolved: true; /** The monitor's name; absent for a region. */ name?: string; area: Rect }
+  | { resolved: false; /** Why it cannot be found now, in a person's words. */ reason: string }
+);
+
+/** Why `xrandr --listmonitors` gave no list: its own complaint ("Can't open display :1") where it made one. */
+function listingProblem(error: unknown): string {
+  const failure = error as NodeJS.ErrnoException & { stderr?: string; killed?: boolean };
+  if (failure.code === 'ENOENT') return 'xrandr is not installed, so monitors cannot be listed';
+  if (failure.killed) return 'xrandr did not answer in time';
+  const said = failure.stderr?.trim().split('\n')[0];
+  return `xrandr could not list the monitors${said ? `: ${said}` : ''}`;
+}
+
+/**
+ * Resolves DISPATCH_MONITOR now, with the same parsing and choice as the worker's locator, for a
+ * person checking which screen the agent will use. Never throws: no display, no xrandr, or a
+ * monitor that is gone comes back as a reason.
+ */
+export async function resolveChosenMonitor(setting: string | undefined, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ChosenMonitorNow> {
+  const named = setting === undefined || setting.trim() === '' ? {} : { setting };
+  let choice: MonitorChoice;
+  try {
+    choice = parseMonitorChoice(setting);
+  } catch (error) {
+    return { ...named, resolved: false, reason: (error as Error).message };
+  }
+  if (choice.kind === 'region') return { ...named, resolved: true, area: choice.region };
+  const env = options.env ?? process.env;
+  if (!env.DISPLAY) return { ...named, resolved: false, reason: 'there is no X display (DISPLAY is not set)' };
+  let monitors: Monitor[];
+  try {
+    monitors = parseMonitors((await run('xrandr', ['--listmonitors'], { env, timeout: options.timeoutMs ?? 2000 })).stdout);
+  } catch (error) {
+    return { ...named, resolved: false, reason: listingProblem(error) };
+  }
+  const found = findMonitor(monitors, choice);
+  if (!found) {
+    const listed = monitors.map((monitor) => monitor.name).join(', ');
+    const reason = choice.kind === 'named' ? `no monitor "${choice.name}" is connected now` : `xrandr lists no monitor on display ${env.DISPLAY}`;
+    return { ...named, resolved: false, reason: listed ? `${reason} (connected: ${listed})` : reason };
+  }
+  const { name, x, y, width, height } = found;
+  return { ...named, resolved: true, name, area: { x, y, width, height } };
 }
