@@ -23,6 +23,7 @@ import { createScreenCapture } from './screen/capture.js';
 import type { ScreenGeometry } from './screen/coordinates.js';
 import { imageLimitForModel } from './screen/image-limits.js';
 import { createScreenActivities } from './screen/screenshot-activity.js';
+import { createScreenshotImageActivities } from './screen/screenshot-image-activity.js';
 import { createScreenLockActivities } from './screen-lock/lock-activities.js';
 import { createScheduledRunActivities } from './schedule/scheduled-run.js';
 import type { ContentStore } from './store/content-store.js';
@@ -66,7 +67,8 @@ export interface ComputerCallArgs {
 }
 
 /**
- * All activities a desktop's worker registers: screen, model, input, files and the screen lock.
+ * All activities a desktop's worker registers: screen, model, input, files, the screen lock and
+ * the screenshots other desktops' gateways ask for.
  * The workflow sees only their types (`DesktopActivities`), never this module's imports.
  */
 export function createDesktopActivities(deps: DesktopActivityDeps) {
@@ -160,6 +162,7 @@ export function createDesktopActivities(deps: DesktopActivityDeps) {
     }),
     ...createScreenLockActivities({ client: deps.client }),
     ...createScheduledRunActivities({ client: deps.client }),
+    ...createScreenshotImageActivities({ store: deps.store }),
   };
 }
 

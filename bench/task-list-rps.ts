@@ -1,6 +1,7 @@
 import { taskListSchema } from '../common/api-schemas.js';
 import { createContentStore } from '../activities/store/content-store.js';
 import { startTask } from '../common/task-starter.js';
+import { createScreenshotSource } from '../gateway/screenshot-source.js';
 import { createDesktopPresence } from '../gateway/desktop-presence.js';
 import { createTaskService } from '../gateway/task-service.js';
 import { instantModel } from './bench-desktop.js';
@@ -62,7 +63,8 @@ export const taskListBenchmark: Benchmark = {
       const presence = createDesktopPresence({ client, namespace: config.temporal.namespace });
       // One caller each: the short cache would otherwise share one read among callers.
       const previousRps = await closedLoop(previousTaskList(client, presence), 1, DURATION_MS);
-      const uncached = createTaskService({ client, config, defaultDesktopId: desktopId, store: createContentStore(config.paths.blobs), presence, listCache: { freshMs: 0, staleMs: 0 } });
+      const screenshots = createScreenshotSource({ client, store: createContentStore(config.paths.blobs), presence, selfId: desktopId });
+      const uncached = createTaskService({ client, config, defaultDesktopId: desktopId, screenshots, presence, listCache: { freshMs: 0, staleMs: 0 } });
       const uncachedRps = await closedLoop(() => uncached.list({ limit: 50 }), 1, DURATION_MS);
 
       const closed = await generateLoad({ url: listUrl, headers, mode: 'closed', concurrency: CLIENTS, durationMs: DURATION_MS });

@@ -7,8 +7,10 @@ import { startDevServer } from '../worker/dev-server.js';
 import { findTemporalCli } from '../worker/temporal-cli.js';
 import { startGateway, type RunningGateway } from '../gateway/gateway.js';
 import { renderTerminalQr } from '../gateway/pairing-routes.js';
+import { temporalWebUiUrl } from '../common/temporal-web-ui.js';
 import { readKeepAwakeState } from '../worker/keep-awake-state.js';
 import { connectClient } from '../worker/temporal-connection.js';
+import { warnIfPromptAttributeMissing } from '../common/prompt-search-attribute.js';
 import { canDrawQr, renderBanner, runsAsService } from './banner.js';
 import { startWorkerProcess, supervise } from './supervisor.js';
 import { packageVersion } from './version.js';
@@ -76,6 +78,8 @@ export async function runStart(config: Readonly<DispatchConfig>): Promise<void> 
     running.push({ name: 'desktop worker', stop: () => worker.stop(), stopRestarting: () => worker.stopRestarting() });
     const client = await connectClient(config.temporal);
     running.push({ name: 'Temporal client', stop: () => client.connection.close() });
+    // The embedded server registers DispatchPrompt itself; a cluster's operator may not have.
+    if (config.temporal.kind === 'external') void warnIfPromptAttributeMissing(client, logger);
     gateway = await startGateway({
       config,
       client,
@@ -92,7 +96,7 @@ export async function runStart(config: Readonly<DispatchConfig>): Promise<void> 
   }
 
   await workerReady;
-  const ui = config.temporal.kind === 'embedded' ? `http://127.0.0.1:${config.temporal.uiPort}` : "your Temporal cluster's Web UI";
+  const ui = temporalWebUiUrl(config.temporal) ?? "your Temporal cluster's Web UI";
   const pairingUrl = runsAsService(process.env) ? undefined : gateway.pairingUrl();
   process.stdout.write(
     renderBanner({

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { createContentStore } from '../activities/store/content-store.js';
 import type { TaskDetail } from '../common/api-schemas.js';
 import type { DispatchConfig } from '../common/config.js';
+import { createScreenshotSource } from '../gateway/screenshot-source.js';
 import { createDesktopPresence } from '../gateway/desktop-presence.js';
 import { HttpError } from '../gateway/http-error.js';
 import { createTaskService, type TaskService } from '../gateway/task-service.js';
@@ -17,12 +18,13 @@ type Write = (line: string) => void;
  * text, the same rule that only a failed or cancelled task can be retried).
  */
 export function cliTaskService(client: Client, config: Readonly<DispatchConfig>, desktopId: string): TaskService {
+  const presence = createDesktopPresence({ client, namespace: config.temporal.namespace });
   return createTaskService({
     client,
     config,
     defaultDesktopId: desktopId,
-    store: createContentStore(config.paths.blobs),
-    presence: createDesktopPresence({ client, namespace: config.temporal.namespace }),
+    screenshots: createScreenshotSource({ client, store: createContentStore(config.paths.blobs), presence, selfId: desktopId }),
+    presence,
   });
 }
 

@@ -162,11 +162,25 @@ export const modelListSchema = z.object({
 });
 export type ModelList = z.infer<typeof modelListSchema>;
 
-export const desktopSchema = z.object({
+/** Whether a desktop's worker is alive, as Temporal sees it. */
+export const desktopPresenceSchema = z.object({
   id: z.string(),
   online: z.boolean(),
-  /** When its worker last polled for work, if known. */
+  /** When its worker was last heard from, if known. */
   lastSeen: z.string().optional(),
+});
+export type DesktopPresenceReading = z.infer<typeof desktopPresenceSchema>;
+
+/** A desktop on the same Temporal namespace, as phones list them (`GET /api/desktops`). */
+export const desktopSchema = desktopPresenceSchema.extend({
+  /** What phones call it: DISPATCH_DESKTOP_NAME on that desktop, else its host name (its id until it has started once). */
+  name: z.string(),
+  /** Tasks working on it now (including those waiting for the person). */
+  running: z.number().int().nonnegative(),
+  /** Tasks given to it that have not started working yet (in line, or waiting for it to come back). */
+  queued: z.number().int().nonnegative(),
+  /** The desktop whose gateway answered: where tasks go when a request names none. */
+  current: z.boolean().optional(),
 });
 export type Desktop = z.infer<typeof desktopSchema>;
 export const desktopListSchema = z.object({ desktops: z.array(desktopSchema) });

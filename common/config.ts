@@ -50,6 +50,7 @@ const environmentSchema = z.object({
     .regex(DESKTOP_ID_PATTERN, 'use letters, digits, dot, dash or underscore (at most 63)')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  DISPATCH_DESKTOP_NAME: optionalText.pipe(z.string().max(64, 'use at most 64 characters').optional()),
   DISPATCH_MODEL: optionalText.pipe(z.string().regex(MODEL_ID_PATTERN, `use a Claude model id such as ${DEFAULT_MODEL}`).optional()),
   DISPATCH_MAX_STEPS: z.coerce.number().int().min(1).max(10_000).optional(),
   DISPATCH_TASK_TIMEOUT: duration.optional(),
@@ -121,6 +122,8 @@ export interface DispatchConfig {
   roots: string[];
   /** Stable across restarts; names the desktop's task queue. Absent: derived by `resolveDesktopId`. */
   desktopId?: string;
+  /** DISPATCH_DESKTOP_NAME: what phones call this desktop; absent: the host name. */
+  desktopName?: string;
   model: string;
   maxSteps: number;
   /** DISPATCH_TASK_TIMEOUT: a task still running this long after it was given ends with reason `timed_out`. */
@@ -266,6 +269,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     home,
     roots,
     desktopId: env.DISPATCH_DESKTOP_ID,
+    ...(env.DISPATCH_DESKTOP_NAME ? { desktopName: env.DISPATCH_DESKTOP_NAME } : {}),
     model: env.DISPATCH_MODEL ?? DEFAULT_MODEL,
     maxSteps: env.DISPATCH_MAX_STEPS ?? DEFAULT_MAX_STEPS,
     taskTimeoutSeconds: env.DISPATCH_TASK_TIMEOUT ?? DEFAULT_TASK_TIMEOUT_SECONDS,

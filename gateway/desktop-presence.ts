@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
-import type { Desktop } from '../common/api-schemas.js';
+import type { DesktopPresenceReading } from '../common/api-schemas.js';
 import { desktopTaskQueue } from '../common/contract.js';
 import { WORKER_HEARTBEAT_INTERVAL_MS, WORKER_STALE_AFTER_MS } from '../common/worker-heartbeat.js';
 import { createLivenessJudge, type HeartbeatReport, type LivenessJudge } from './worker-liveness.js';
 
 /** Whether desktops' workers are alive, as Temporal sees them. */
 export interface DesktopPresence {
-  status(desktopId: string): Promise<Desktop>;
+  status(desktopId: string): Promise<DesktopPresenceReading>;
 }
 
 /**
@@ -52,7 +52,7 @@ export function createDesktopPresence(deps: {
   const cacheMs = deps.cacheMs ?? 500;
   const now = deps.now ?? Date.now;
   const judge = deps.judge ?? createLivenessJudge({ now });
-  const cache = new Map<string, { at: number; value: Promise<Desktop> }>();
+  const cache = new Map<string, { at: number; value: Promise<DesktopPresenceReading> }>();
   let heartbeatsChecked: { at: number; expected: Promise<boolean> } | undefined;
 
   /** Whether this namespace's workers send heartbeats (its `workerHeartbeats` capability), asked now and then. */
@@ -88,7 +88,7 @@ export function createDesktopPresence(deps: {
     }
   }
 
-  async function pollers(desktopId: string, taskQueue: string, staleAfterMs: number): Promise<Desktop> {
+  async function pollers(desktopId: string, taskQueue: string, staleAfterMs: number): Promise<DesktopPresenceReading> {
     const response = await deps.client.workflowService.describeTaskQueue({ namespace: deps.namespace, taskQueue: { name: taskQueue }, taskQueueType: TASK_QUEUE_TYPE_WORKFLOW });
     const lastSeen = Math.max(0, ...(response.pollers ?? []).map((poller) => millis(poller.lastAccessTime) ?? 0));
     return {
@@ -98,7 +98,7 @@ export function createDesktopPresence(deps: {
     };
   }
 
-  const read = async (desktopId: string): Promise<Desktop> => {
+  const read = async (desktopId: string): Promise<DesktopPresenceReading> => {
     const taskQueue = desktopTaskQueue(desktopId);
     const expected = await heartbeatsExpected();
     const reports = expected ? await heartbeats(taskQueue) : [];

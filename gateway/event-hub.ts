@@ -4,7 +4,6 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Desktop, ServerMessage } from '../common/api-schemas.js';
 import type { Logger } from '../common/logger.js';
 import { bearerToken } from './auth.js';
-import type { DesktopPresence } from './desktop-presence.js';
 import { CLOSE_TRY_AGAIN, CLOSE_UNAUTHORIZED, serveEventSocket } from './event-socket.js';
 import type { TaskService } from './task-service.js';
 
@@ -14,8 +13,8 @@ const MAX_MESSAGE_BYTES = 4 * 1024;
 
 export interface EventHubDeps {
   tasks: TaskService;
-  presence: DesktopPresence;
-  knownDesktops: () => Promise<string[]>;
+  /** Every desktop on the namespace, with presence and task counts (gateway/desktop-directory.ts). */
+  desktops: () => Promise<Desktop[]>;
   /** The paired device a token belongs to, if any. */
   authenticate: (token: string) => { id: string } | undefined | Promise<{ id: string } | undefined>;
   /** Whether a device is still paired (a revoked phone's sockets are closed). */
@@ -50,7 +49,9 @@ export function createEventHub(deps: EventHubDeps): EventHub {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const subscribers = new Set<Subscriber>();
   const watched = new Map<string, string>();
-  const desktops = new Map<string, boolean>();
+  /** What each desktop looked like when phones were last told; `lastSeen` alone changing is not news. */
+  const desktops = new Map<string, string>();
+  const desktopNews = (desktop: Desktop): string => `${desktop.online}|${desktop.name}|${desktop.running}|${desktop.queued}`;
   let timer: NodeJS.Timeout | undefined;
   let sweeping = false;
   let lastDiscovery = 0;
@@ -90,12 +91,12 @@ export function createEventHub(deps: EventHubDeps): EventHub {
     }
   }
 
-  /** Desktop online changes, and closing the sockets of phones that were revoked. */
+  /** Desktops that came, went or took on work, and closing the sockets of phones that were revoked. */
   async function housekeeping(): Promise<void> {
-    for (const id of await deps.knownDesktops()) {
-      const desktop: Desktop = await deps.presence.status(id);
-      if (desktops.get(id) !== desktop.online) {
-        desktops.set(id, desktop.online);
+    for (const desktop of await deps.desktops()) {
+      const news = desktopNews(desktop);
+      if (desktops.get(desktop.id) !== news) {
+        desktops.set(desktop.id, news);
         broadcast({ type: 'desktop', desktop });
       }
     }
@@ -131,7 +132,17 @@ export function createEventHub(deps: EventHubDeps): EventHub {
     subscribers.add(subscriber);
     socket.on('close', () => subscribers.delete(subscriber));
     send(socket, { type: 'ready' });
-    for (const id of await deps.knownDesktops()) send(socket, { type: 'desktop', desktop: await deps.presence.status(id) });
+    for (const desktop of await deps.desktops()) send(socket, { type: 'desktop', desktop });
+    // Running tasks as they are now: the list the phone just read may be up to a second old (see
+    // task-list.ts), and a task that does not change would otherwise never be pushed to it.
+    const running = await deps.tasks.runningIds();
+    await Promise.all(
+      running.map(async (id) => {
+        if (!watched.has(id)) watched.set(id, '');
+        const task = await deps.tasks.get(id).catch(() => undefined);
+        if (task) send(socket, { type: 'task', task });
+      }),
+    );
     schedule();
   };
 

@@ -5,6 +5,7 @@ import type { DispatchConfig } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import { createApp } from './app.js';
 import { authenticateToken, requireDevice } from './auth.js';
+import { createDesktopDirectory } from './desktop-directory.js';
 import { createDesktopPresence } from './desktop-presence.js';
 import { createDesktopPairingRouter } from './desktop-pairing-routes.js';
 import { createDeviceRegistry } from './device-registry.js';
@@ -16,9 +17,14 @@ import { localGatewayUrl, resolvePublicUrl } from './public-url.js';
 import { createFailureLimiter } from './rate-limiter.js';
 import { createSetupApp } from './setup-app.js';
 import { createSetupRouter } from './setup-page.js';
+import { desktopTasks } from './desktop-tasks.js';
+import { temporalWebUiUrl } from '../common/temporal-web-ui.js';
+import { resolveChosenMonitor } from '../worker/adapters/x11-monitors.js';
+import type { KeepAwakeReport } from '../worker/keep-awake-state.js';
 import { readMcpStatus } from '../worker/mcp-status-file.js';
 import { createScheduleRouter } from './schedule-routes.js';
 import { createTaskRouter } from './task-routes.js';
+import { createScreenshotSource } from './screenshot-source.js';
 import { createTaskService } from './task-service.js';
 import { createConversationRouter } from './conversation-routes.js';
 import { createConversationService } from './conversation-service.js';
@@ -32,8 +38,8 @@ export interface GatewayDeps {
   desktopId: string;
   logger: Logger;
   version: string;
-  /** Whether this desktop is kept awake while tasks run, for the setup page. */
-  keepAwake: () => { mode: string; active: boolean };
+  /** Whether this desktop is kept awake while tasks run, or why it cannot be, for the setup page. */
+  keepAwake: () => KeepAwakeReport;
 }
 
 export interface RunningGateway {
@@ -62,34 +68,33 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const registry = await createDeviceRegistry({ file: config.paths.devices, onRevoke: (id) => notifications.forgetDevice(id) });
   const codes = createPairingCodes({});
   const presence = createDesktopPresence({ client, namespace: config.temporal.namespace });
-  const seenDesktops = new Set([deps.desktopId]);
-  const knownDesktops = async () => [...seenDesktops];
+  const directory = createDesktopDirectory({ client, presence, selfId: deps.desktopId });
 
   let touch: (id: string) => void = () => {};
   const tasks = createTaskService({
     client,
     config,
     defaultDesktopId: deps.desktopId,
-    store: createContentStore(config.paths.blobs),
+    screenshots: createScreenshotSource({ client, store: createContentStore(config.paths.blobs), presence, selfId: deps.desktopId }),
     presence,
     onChange: (id) => touch(id),
   });
   const hub = createEventHub({
     tasks,
-    presence,
-    knownDesktops,
+    desktops: () => directory.list(),
     authenticate: (token) => authenticateToken(registry, token),
     stillPaired: (deviceId) => registry.list().some((device) => device.id === deviceId),
     logger,
   });
   touch = (id) => {
     tasks.forgetListedPages();
+    directory.invalidate();
     hub.touch(id);
   };
 
   const apiRouter = Router();
-  apiRouter.use(createTaskRouter({ tasks, presence, knownDesktops }));
-  apiRouter.use(createScheduleRouter({ client, config, defaultDesktopId: deps.desktopId }));
+  apiRouter.use(createTaskRouter({ tasks, directory }));
+  apiRouter.use(createScheduleRouter({ client, config, defaultDesktopId: deps.desktopId, directory }));
   const conversation = createConversationService({ workflows: temporalTaskWorkflows(client, config), onChange: (id) => (touch(id), notifications.poke()) });
   apiRouter.use(createConversationRouter({ conversation }), notifications.router);
 
@@ -112,7 +117,22 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     logger,
     version: deps.version,
     routers: [
-      createSetupRouter({ codes, registry, publicUrl, roots: config.roots, keepAwake: deps.keepAwake, logger, mcpServers: () => readMcpStatus(config.home) }),
+      createSetupRouter({
+        codes,
+        registry,
+        publicUrl,
+        roots: config.roots,
+        keepAwake: deps.keepAwake,
+        logger,
+        mcpServers: () => readMcpStatus(config.home),
+        desktop: {
+          desktopId: deps.desktopId,
+          temporal: { address: config.temporal.address, namespace: config.temporal.namespace, webUi: temporalWebUiUrl(config.temporal) },
+          worker: () => presence.status(deps.desktopId),
+          tasks: () => desktopTasks((query) => tasks.list(query), deps.desktopId),
+        },
+        monitor: () => resolveChosenMonitor(config.monitor),
+      }),
       createDesktopPairingRouter({ codes, publicUrl, logger }),
     ],
   });

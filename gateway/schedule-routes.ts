@@ -13,6 +13,7 @@ import type { DispatchConfig } from '../common/config.js';
 import type { TaskResult } from '../common/contract.js';
 import { changeSchedule, createSchedule, listSchedules, scheduleExists, type ScheduleChange } from '../common/schedules.js';
 import { defineRoute } from './define-route.js';
+import { requireKnownDesktop, type DesktopDirectory } from './desktop-directory.js';
 import { notFound } from './http-error.js';
 
 const error = apiErrorSchema;
@@ -42,7 +43,7 @@ async function runStatus(client: Client, taskId: string): Promise<ApiTaskStatus 
  * `/api/schedules`: tasks given for later, once or on a cron, as Temporal Schedules. Each run is
  * an ordinary task; a schedule's recent runs are listed with their status.
  */
-export function createScheduleRouter(deps: { client: Client; config: Readonly<DispatchConfig>; defaultDesktopId: string }): Router {
+export function createScheduleRouter(deps: { client: Client; config: Readonly<DispatchConfig>; defaultDesktopId: string; directory: DesktopDirectory }): Router {
   const router = Router();
   const { client, config } = deps;
 
@@ -51,6 +52,7 @@ export function createScheduleRouter(deps: { client: Client; config: Readonly<Di
     { method: 'post', path: '/schedules', summary: 'Schedule a task once (at) or on a cron (cron, timezone)', body: createScheduleRequestSchema, responses: { 201: createdScheduleSchema, 401: error, 422: error } },
     async ({ body }, _req, res) => {
       const timing = body.at !== undefined ? { at: new Date(body.at) } : { cron: body.cron!, timezone: body.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone };
+      await requireKnownDesktop(deps.directory, body.desktopId);
       res.status(201).json(await createSchedule(client, config, { prompt: body.prompt, desktopId: body.desktopId ?? deps.defaultDesktopId, model: body.model, timing }));
     },
   );

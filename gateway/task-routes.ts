@@ -13,7 +13,7 @@ import {
   taskListSchema,
 } from '../common/api-schemas.js';
 import { defineRoute } from './define-route.js';
-import type { DesktopPresence } from './desktop-presence.js';
+import { requireKnownDesktop, type DesktopDirectory } from './desktop-directory.js';
 import type { TaskService } from './task-service.js';
 
 const screenshotParamsSchema = taskIdParamsSchema.extend({ ref: z.string().regex(/^[0-9a-f]{64}$/, 'not a screenshot') });
@@ -25,13 +25,14 @@ const error = apiErrorSchema;
  * check. Each is declared with the schemas that validate it and document it; the service below
  * never sees unchecked input.
  */
-export function createTaskRouter(deps: { tasks: TaskService; presence: DesktopPresence; knownDesktops: () => Promise<string[]> }): Router {
+export function createTaskRouter(deps: { tasks: TaskService; directory: DesktopDirectory }): Router {
   const router = Router();
 
   defineRoute(
     router,
     { method: 'post', path: '/tasks', summary: 'Dispatch a task to a desktop', body: createTaskRequestSchema, responses: { 201: createdTaskSchema, 400: error, 401: error, 413: error, 422: error } },
     async ({ body }, _req, res) => {
+      await requireKnownDesktop(deps.directory, body.desktopId);
       res.status(201).json(await deps.tasks.create(body));
     },
   );
@@ -110,10 +111,18 @@ export function createTaskRouter(deps: { tasks: TaskService; presence: DesktopPr
     },
   );
 
-  defineRoute(router, { method: 'get', path: '/desktops', summary: 'Desktops and whether their workers are online', responses: { 200: desktopListSchema, 401: error } }, async (_input, _req, res) => {
-    const ids = await deps.knownDesktops();
-    res.json({ desktops: await Promise.all(ids.map((id) => deps.presence.status(id))) });
-  });
+  defineRoute(
+    router,
+    {
+      method: 'get',
+      path: '/desktops',
+      summary: 'Every desktop on this Temporal namespace: its name, whether its worker is online, and how many tasks run and wait on it',
+      responses: { 200: desktopListSchema, 401: error },
+    },
+    async (_input, _req, res) => {
+      res.json({ desktops: await deps.directory.list() });
+    },
+  );
 
   return router;
 }

@@ -1,6 +1,4 @@
 import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
-import sharp from 'sharp';
-import { BlobNotFoundError, type ContentStore } from '../activities/store/content-store.js';
 import type { ApiTaskStatus, CancelledTask, CreatedTask, CreateTaskRequest, ModelList, TaskDetail, TaskList, TaskListQuery, TaskStep, TaskSummary } from '../common/api-schemas.js';
 import type { DispatchConfig } from '../common/config.js';
 import { taskStatusQuery, WorkflowType, type StepRecord, type TaskMemo, type TaskResult, type TaskStatus } from '../common/contract.js';
@@ -9,12 +7,11 @@ import { startTask } from '../common/task-starter.js';
 import { taskOutcome } from '../common/task-outcome.js';
 import type { DesktopPresence } from './desktop-presence.js';
 import { HttpError, notFound } from './http-error.js';
+import type { ScreenshotSource } from './screenshot-source.js';
 import { modelChoices } from './model-choices.js';
 import { withAwayNote, withCancelRequest } from './task-cancel.js';
 import { createTaskLister, summaryFromListing } from './task-list.js';
 import { memoFrom } from './task-workflows.js';
-
-const SCREENSHOT_WIDTH = 480;
 
 /** What changes when a task changes: cheap to read (one describe), compared by the event hub. */
 export interface TaskFingerprint {
@@ -51,7 +48,8 @@ export interface TaskServiceDeps {
   config: Readonly<DispatchConfig>;
   /** The desktop a task goes to when the request names none. */
   defaultDesktopId: string;
-  store: ContentStore;
+  /** Screenshots, from this desktop's disk or through the desktop a task ran on. */
+  screenshots: ScreenshotSource;
   presence: DesktopPresence;
   /** Called with a task id whenever this service starts or changes a task. */
   onChange?: (id: string) => void;
@@ -242,11 +240,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     async screenshot(id, ref, size = 'preview') {
       const detail = await get(id);
       if (!detail.steps.some((step) => step.screenshotUrl?.endsWith(`/${ref}`))) throw notFound('That screenshot');
-      const image = await deps.store.get(ref).catch((error: unknown) => {
-        throw error instanceof BlobNotFoundError ? notFound('That screenshot') : error;
-      });
-      if (size === 'full') return sharp(image).webp({ quality: 90 }).toBuffer();
-      return sharp(image).resize({ width: SCREENSHOT_WIDTH, withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
+      return deps.screenshots.image(detail.desktopId, { ref, size });
     },
 
     async fingerprint(id) {

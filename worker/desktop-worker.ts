@@ -22,6 +22,8 @@ import { writeKeepAwakeState } from './keep-awake-state.js';
 import { bundlerLoggerFor } from './temporal-logging.js';
 import { startDesktopMcp } from './mcp-servers.js';
 import type { McpConnectors } from '../activities/mcp/mcp-connectors.js';
+import type { DesktopProfile } from '../common/desktop-record.js';
+import { desktopProfile } from './desktop-registration.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -56,7 +58,7 @@ function holdingAwake<T extends Record<string, (...args: never[]) => Promise<unk
  * file system) once and creates the worker on the desktop's own task queue, which carries both
  * its workflows and its activities. Nothing else constructs adapters.
  */
-export async function createDesktopWorker(deps: DesktopWorkerDeps): Promise<{ worker: Worker; keepAwake: KeepAwake; browser: BrowserHost; mcp: McpConnectors }> {
+export async function createDesktopWorker(deps: DesktopWorkerDeps): Promise<{ worker: Worker; keepAwake: KeepAwake; browser: BrowserHost; mcp: McpConnectors; profile: DesktopProfile }> {
   const { config } = deps;
   // Private: they hold screenshots, transcripts and what the file tools did (see common/data-folder.ts).
   await Promise.all([config.paths.blobs, config.paths.journal, config.paths.trash].map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })));
@@ -85,6 +87,7 @@ export async function createDesktopWorker(deps: DesktopWorkerDeps): Promise<{ wo
   // On a desk of several monitors the agent sees and drives one: DISPATCH_MONITOR, else the primary.
   const monitor = await createX11MonitorLocator(parseMonitorChoice(config.monitor));
   const desk = monitor ? viewOfMonitor({ grabber: createNutScreenGrabber(), input }, monitor) : { grabber: createNutScreenGrabber(), input };
+  const profile = desktopProfile({ name: config.desktopName, monitorChoice: config.monitor, monitor: monitor ? await monitor().catch(() => undefined) : undefined });
 
   // The person's MCP servers start with the worker, here where their credentials are.
   const mcp = await startDesktopMcp(config, deps.logger);
@@ -118,5 +121,5 @@ export async function createDesktopWorker(deps: DesktopWorkerDeps): Promise<{ wo
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '30 seconds',
   });
-  return { worker, keepAwake, browser, mcp };
+  return { worker, keepAwake, browser, mcp, profile };
 }

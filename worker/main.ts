@@ -3,6 +3,7 @@ import path from 'node:path';
 import { secureDataFolder } from '../common/data-folder.js';
 import { createProcessLogger } from '../common/logger.js';
 import { createDesktopWorker } from './desktop-worker.js';
+import { registerDesktop } from './desktop-registration.js';
 import { resolveDesktopId } from './desktop-id.js';
 import { runningTasksOf, startRetentionSweeper } from './retention-sweeper.js';
 import { installTemporalRuntime } from './temporal-logging.js';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   const desktopId = await resolveDesktopId({ configured: config.desktopId, home: config.home });
   const connection = await connectWorker(config.temporal);
   const client = await connectClient(config.temporal);
-  const { worker, keepAwake, browser, mcp } = await createDesktopWorker({ config, desktopId, connection, client, logger });
+  const { worker, keepAwake, browser, mcp, profile } = await createDesktopWorker({ config, desktopId, connection, client, logger });
   const retention = startRetentionSweeper({ config, runningTaskIds: runningTasksOf(client, desktopId), logger });
 
   // Ctrl+C in a terminal reaches this process and its supervisor alike; shut down once.
@@ -35,10 +36,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Not awaited before polling: the record's first workflow task needs this worker to run it.
+  const registered = registerDesktop({ client, desktopId, profile, logger });
   logger.info('desktop worker polling', { desktopId, taskQueue: `desktop-${desktopId}`, namespace: config.temporal.namespace });
   try {
     await worker.run();
   } finally {
+    await registered;
     retention.stop();
     keepAwake.stop();
     // After the worker has stopped, so no browser call is still running in it.

@@ -63,14 +63,28 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
         isRecord(task) && typeof task.id === 'string' && typeof task.status === 'string' && typeof task.prompt === 'string' && Array.isArray(task.steps);
       return valid ? (value as ServerMessage) : null;
     }
-    case 'desktop': {
-      const desktop = value.desktop;
-      return isRecord(desktop) && typeof desktop.id === 'string' && typeof desktop.online === 'boolean' ? (value as ServerMessage) : null;
-    }
+    case 'desktop':
+      return isDesktop(value.desktop) ? (value as ServerMessage) : null;
     default:
       return null;
   }
 }
+
+/** A desktop the picker and the banner can show: a malformed one is dropped rather than merged into the list. */
+function isDesktop(desktop: unknown): boolean {
+  return (
+    isRecord(desktop) &&
+    typeof desktop.id === 'string' &&
+    typeof desktop.name === 'string' &&
+    typeof desktop.online === 'boolean' &&
+    isCount(desktop.running) &&
+    isCount(desktop.queued) &&
+    (desktop.lastSeen === undefined || typeof desktop.lastSeen === 'string') &&
+    (desktop.current === undefined || typeof desktop.current === 'boolean')
+  );
+}
+
+const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

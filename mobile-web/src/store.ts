@@ -1,4 +1,5 @@
 import type { ApiTaskStatus, Desktop, TaskDetail, TaskSummary } from '../../common/api-schemas.js';
+import { compareDesktops } from './desktop-names.js';
 
 /** What the phone knows about the gateway: tasks newest first, details of tasks it has opened, desktops. */
 export interface GatewayData {
@@ -64,11 +65,9 @@ export function reduceGateway(state: GatewayData, action: GatewayAction): Gatewa
     case 'desktops':
       return { ...state, desktops: action.desktops };
     case 'desktop': {
-      const desktops = state.desktops ?? [];
-      const others = desktops.filter((desktop) => desktop.id !== action.desktop.id);
-      const index = desktops.findIndex((desktop) => desktop.id === action.desktop.id);
-      const next = index === -1 ? [...others, action.desktop] : desktops.map((desktop, i) => (i === index ? action.desktop : desktop));
-      return { ...state, desktops: next };
+      // A newcomer (or a renamed desktop) takes the place the gateway's own list would give it.
+      const others = (state.desktops ?? []).filter((desktop) => desktop.id !== action.desktop.id);
+      return { ...state, desktops: [...others, action.desktop].sort(compareDesktops) };
     }
   }
 }

@@ -43,7 +43,7 @@ export interface DesktopStack {
    * Starts a worker process. `repo` is the checkout whose worker/main.ts it runs (this one unless
    * given): a checkout of an earlier release plays the worker from before an upgrade.
    */
-  startWorker(options?: { repo?: string }): Promise<WorkerProcess>;
+  startWorker(options?: { repo?: string; /** Settings that differ from the stack's: another desktop's, say. */ env?: NodeJS.ProcessEnv }): Promise<WorkerProcess>;
   /** Stops the X server, as when the desktop session ends or the display is lost. */
   stopDisplay(): Promise<void>;
   /** Starts the X server again on the same display number. */
@@ -85,8 +85,8 @@ export async function startDesktopStack(
   const client = await connectClient(config.temporal);
   const workers: WorkerProcess[] = [];
 
-  const startWorker = async ({ repo = REPO }: { repo?: string } = {}): Promise<WorkerProcess> => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'worker/main.ts')], { env, cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  const startWorker = async ({ repo = REPO, env: overrides }: { repo?: string; env?: NodeJS.ProcessEnv } = {}): Promise<WorkerProcess> => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'worker/main.ts')], { env: { ...env, ...overrides }, cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

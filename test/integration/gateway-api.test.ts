@@ -242,6 +242,15 @@ describe('the gateway API over a real desktop stack', () => {
     const pushed = () => pushes.flatMap((message) => (message.type === 'task' && message.task.id === id ? [message.task] : []));
     const running = await eventually(async () => pushed(), (list) => list.some((task) => task.status === 'running'));
     expect(running.find((task) => task.status === 'running')?.currentStep).toMatch(/Thinking/);
+    // A phone that connects now is told of the running task at once, though nothing about it changes.
+    const late = new WebSocket(`${base.replace('http', 'ws')}/api/events`);
+    const latePushes: ServerMessage[] = [];
+    late.on('message', (data) => latePushes.push(JSON.parse(data.toString()) as ServerMessage));
+    await new Promise((resolve) => late.once('open', resolve));
+    late.send(JSON.stringify({ type: 'auth', token }));
+    const told = await eventually(async () => latePushes, (list) => list.some((message) => message.type === 'task' && message.task.id === id), 5_000);
+    expect(told.find((message) => message.type === 'task')).toMatchObject({ task: { id, status: 'running' } });
+    late.close();
     thinking.resolve();
 
     const done = await eventually(() => taskDetail(id), (task) => task.status === 'succeeded');

@@ -106,6 +106,8 @@ describe('the task page on a phone shows what the agent thought, typed and click
     await visible(new RegExp(`^${result.steps} steps in `));
     await visible(THOUGHT);
     expect(await page.locator('.step__typed').textContent()).toBe(TYPED);
+    // With one desktop the page does not say which desktop the task ran on.
+    expect(await page.locator('.eyebrow').textContent()).not.toContain(stack.desktopId);
     await snap('21-task-view-finished');
   });
 

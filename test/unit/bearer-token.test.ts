@@ -55,8 +55,7 @@ describe('the API and the event socket agree on every Authorization header', () 
     });
     const hub = createEventHub({
       tasks: { runningIds: async () => [] } as unknown as TaskService,
-      presence: { status: async (id: string) => ({ id, online: true }) },
-      knownDesktops: async () => [],
+      desktops: async () => [],
       authenticate: (token) => authenticateToken(registry, token),
       stillPaired: () => true,
       logger: quiet,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Router } from 'express';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TaskDetail } from '../../common/api-schemas.js';
+import type { Desktop, TaskDetail } from '../../common/api-schemas.js';
 import { createLogger } from '../../common/logger.js';
 import { requireDevice } from '../../gateway/auth.js';
 import { createDeviceRegistry, type DeviceRegistry } from '../../gateway/device-registry.js';
@@ -11,6 +11,7 @@ import { createPairingCodes, type PairingCodes } from '../../gateway/pairing-cod
 import { createPairingRouter } from '../../gateway/pairing-routes.js';
 import { createFailureLimiter } from '../../gateway/rate-limiter.js';
 import { ApiFailure, createApi } from '../../mobile-web/src/api.js';
+import { desktopChoiceText, pickDesktop } from '../../mobile-web/src/desktop-names.js';
 import { backoffDelay, eventsUrl, parseServerMessage } from '../../mobile-web/src/events.js';
 import { takePairingCode } from '../../mobile-web/src/pairing-link.js';
 import { routeFromSearch, urlForRoute } from '../../mobile-web/src/route.js';
@@ -27,6 +28,7 @@ const task = (over: Partial<TaskDetail>): TaskDetail => ({
   ...over,
 });
 const step = (index: number, at: string) => ({ index, at, description: `step ${index}` });
+const desktop = (over: Partial<Desktop> & Pick<Desktop, 'id'>): Desktop => ({ name: over.id, online: true, running: 0, queued: 0, ...over });
 
 describe('the phone keeps an up-to-date picture of tasks', () => {
   it('shows a pushed task at the top of the list, newest first', () => {
@@ -66,9 +68,42 @@ describe('the phone keeps an up-to-date picture of tasks', () => {
   });
 
   it('updates a desktop going offline in place', () => {
-    let state = reduceGateway(emptyGatewayData, { type: 'desktops', desktops: [{ id: 'pc', online: true }] });
-    state = reduceGateway(state, { type: 'desktop', desktop: { id: 'pc', online: false } });
-    expect(state.desktops).toEqual([{ id: 'pc', online: false }]);
+    let state = reduceGateway(emptyGatewayData, { type: 'desktops', desktops: [{ id: 'pc', name: 'pc', running: 0, queued: 0, online: true }] });
+    state = reduceGateway(state, { type: 'desktop', desktop: { id: 'pc', name: 'pc', running: 0, queued: 0, online: false } });
+    expect(state.desktops).toEqual([{ id: 'pc', name: 'pc', running: 0, queued: 0, online: false }]);
+  });
+
+  it('adds a desktop that appears where the gateway lists it: this phone\'s own first, then by name', () => {
+    const laptop = desktop({ id: 'laptop-1', name: 'Laptop', current: true });
+    let state = reduceGateway(emptyGatewayData, { type: 'desktops', desktops: [laptop, desktop({ id: 'office-1', name: 'Office PC' })] });
+    state = reduceGateway(state, { type: 'desktop', desktop: desktop({ id: 'den-1', name: 'Den' }) });
+    state = reduceGateway(state, { type: 'desktop', desktop: desktop({ id: 'attic-1', name: 'Attic' }) });
+    expect(state.desktops?.map((d) => d.name)).toEqual(['Laptop', 'Attic', 'Den', 'Office PC']);
+    state = reduceGateway(state, { type: 'desktop', desktop: desktop({ id: 'den-1', name: 'Den', running: 1 }) });
+    expect(state.desktops?.map((d) => `${d.name}:${d.running}`)).toEqual(['Laptop:0', 'Attic:0', 'Den:1', 'Office PC:0']);
+  });
+});
+
+describe('the desktop picker', () => {
+  const laptop = desktop({ id: 'laptop-1', name: 'Laptop', running: 1, queued: 2, current: true });
+  const office = desktop({ id: 'office-1', name: 'Office PC', online: false });
+
+  it('names each desktop with its state and its work', () => {
+    const desktops = [laptop, office];
+    expect(desktops.map((d) => desktopChoiceText(d, desktops))).toEqual(['Laptop — online, 1 running, 2 waiting', 'Office PC — away']);
+  });
+
+  it('tells two desktops with one name apart by their ids, and only then', () => {
+    const twin = desktop({ id: 'laptop-2', name: 'Laptop' });
+    const desktops = [laptop, twin, office];
+    expect(desktops.map((d) => desktopChoiceText(d, desktops))).toEqual(['Laptop (laptop-1) — online, 1 running, 2 waiting', 'Laptop (laptop-2) — online', 'Office PC — away']);
+  });
+
+  it('starts on the desktop the phone is paired through, and keeps a choice while it is listed', () => {
+    expect(pickDesktop([office, laptop], undefined)?.id).toBe('laptop-1');
+    expect(pickDesktop([office, desktop({ id: 'den-1', name: 'Den' })], undefined)?.id).toBe('office-1');
+    expect(pickDesktop([laptop, { ...office, queued: 3 }], 'office-1')?.id).toBe('office-1');
+    expect(pickDesktop([laptop], 'office-1')?.id).toBe('laptop-1');
   });
 });
 
@@ -79,6 +114,15 @@ describe('the live event stream', () => {
     expect(parseServerMessage('{"type":"task","task":{"id":1}}')).toBeNull();
     expect(parseServerMessage('{"type":"surprise"}')).toBeNull();
     expect(parseServerMessage('not json')).toBeNull();
+  });
+
+  it('drops a desktop message without a name or with counts that are not numbers, rather than merging it', () => {
+    const valid = desktop({ id: 'office-1', name: 'Office PC', running: 1 });
+    expect(parseServerMessage(JSON.stringify({ type: 'desktop', desktop: valid }))).toEqual({ type: 'desktop', desktop: valid });
+    const { name: _name, ...nameless } = valid;
+    for (const broken of [nameless, { ...valid, name: 7 }, { ...valid, running: '1' }, { ...valid, queued: null }, { ...valid, online: 'yes' }]) {
+      expect(parseServerMessage(JSON.stringify({ type: 'desktop', desktop: broken }))).toBeNull();
+    }
   });
 
   it('backs off from about a second to at most thirty, with jitter', () => {
@@ -158,7 +202,7 @@ describe('the API module against the gateway\'s pairing and token check', () => 
     const pairing = createPairingRouter({ codes, registry, limiter: createFailureLimiter(), logger: createLogger('test-gateway', () => {}) });
     const routes = Router();
     routes.get('/desktops', (_req, res) => {
-      res.json({ desktops: [{ id: 'pc', online: true }] });
+      res.json({ desktops: [{ id: 'pc', name: 'pc', running: 0, queued: 0, online: true }] });
     });
     // As createApp mounts the authenticated API.
     const authenticated = Router();
@@ -176,7 +220,7 @@ describe('the API module against the gateway\'s pairing and token check', () => 
 
   it('pairs with the code the desktop shows, and the token it gets opens the API', async () => {
     token = (await phoneApi().pair({ code: codes.issue().code, name: 'My phone' })).token;
-    await expect(phoneApi().listDesktops()).resolves.toEqual([{ id: 'pc', online: true }]);
+    await expect(phoneApi().listDesktops()).resolves.toEqual([{ id: 'pc', name: 'pc', running: 0, queued: 0, online: true }]);
     expect(onUnauthorized).not.toHaveBeenCalled();
   });
 

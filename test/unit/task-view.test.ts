@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskDetail, TaskStep, TaskSummary } from '../../common/api-schemas.js';
+import type { Desktop, TaskDetail, TaskStep, TaskSummary } from '../../common/api-schemas.js';
+import { createApi } from '../../mobile-web/src/api.js';
 import { linkState } from '../../mobile-web/src/connection-state.js';
+import { desktopNameIfMany } from '../../mobile-web/src/desktop-names.js';
 import { createdWhen, durationText } from '../../mobile-web/src/format.js';
 import { clampView, pinchView, zoomAround } from '../../mobile-web/src/pinch-zoom.js';
+import { screenshotProblem } from '../../mobile-web/src/screenshot-problem.js';
 import { nowLine } from '../../mobile-web/src/task-now.js';
 import { actionText, decisionsTaken, elapsedMs, groupSteps } from '../../mobile-web/src/task-timeline.js';
 
@@ -65,7 +68,7 @@ describe('the Now line names what a task waits for', () => {
     const screen = nowLine(task({ currentStep: 'Waiting for the screen, held by task-holder' }), { desktop: undefined, tasks: [holder] });
     expect(screen).toMatchObject({ text: 'Waiting for the screen, in use by:', blocker: { id: 'task-holder', prompt: 'Print the invoices' } });
     const lastSeen = '2026-01-01T09:30:00.000Z';
-    expect(nowLine(task({ status: 'waiting' }), { desktop: { id: 'pc', online: false, lastSeen }, tasks: [] })?.text).toContain(`away since ${createdWhen(lastSeen)}`);
+    expect(nowLine(task({ status: 'waiting' }), { desktop: { id: 'pc', name: 'pc', running: 0, queued: 0, online: false, lastSeen }, tasks: [] })?.text).toContain(`away since ${createdWhen(lastSeen)}`);
     expect(nowLine(task({ status: 'needs_approval', approval: { id: 'a', tool: 'type', summary: 'type 3 characters', input: {} } }), { desktop: undefined, tasks: [] })).toMatchObject({ tone: 'you' });
     expect(nowLine(task({ currentStep: 'Thinking about the next step', stepsTaken: 4 }), { desktop: undefined, tasks: [] })?.text).toBe('Looking at the result and deciding what to do next (step 5)');
     expect(nowLine(task({ status: 'succeeded' }), { desktop: undefined, tasks: [] })).toBeUndefined();
@@ -73,12 +76,48 @@ describe('the Now line names what a task waits for', () => {
 });
 
 describe('one connection indicator tells the phone, the gateway and the desktop apart', () => {
-  const online = { id: 'pc', online: true };
+  const online = { id: 'pc', name: 'pc', running: 0, queued: 0, online: true };
   it('puts the nearest cause first, so a stale "desktop online" never shows beside "offline"', () => {
     expect(linkState({ phoneOnline: false, connection: 'live', desktopsLoaded: true, desktop: online }).state).toBe('phone-offline');
     expect(linkState({ phoneOnline: true, connection: 'offline', desktopsLoaded: true, desktop: online })).toMatchObject({ state: 'unreachable' });
-    expect(linkState({ phoneOnline: true, connection: 'live', desktopsLoaded: true, desktop: { id: 'pc', online: false, lastSeen: '2026-01-01T09:30:00.000Z' } }).text).toMatch(/^Desktop away since /);
+    expect(linkState({ phoneOnline: true, connection: 'live', desktopsLoaded: true, desktop: { id: 'pc', name: 'pc', running: 0, queued: 0, online: false, lastSeen: '2026-01-01T09:30:00.000Z' } }).text).toMatch(/^Desktop away since /);
     expect(linkState({ phoneOnline: true, connection: 'live', desktopsLoaded: true, desktop: online })).toEqual({ state: 'live', text: 'Desktop online' });
+  });
+});
+
+describe('where a task ran', () => {
+  const laptop: Desktop = { id: 'laptop-1', name: 'Laptop', online: true, running: 0, queued: 0, current: true };
+  const office: Desktop = { id: 'office-1', name: 'Office PC', online: false, running: 0, queued: 0 };
+
+  it('says "on <name>" only when the phone knows more than one desktop', () => {
+    expect(desktopNameIfMany('laptop-1', [laptop])).toBeUndefined();
+    expect(desktopNameIfMany('laptop-1', null)).toBeUndefined();
+    expect(desktopNameIfMany('laptop-1', [laptop, office])).toBe('Laptop');
+    expect(desktopNameIfMany('office-1', [laptop, office])).toBe('Office PC');
+  });
+
+  it('names a desktop the list no longer has by its id', () => {
+    expect(desktopNameIfMany('old-pc', [laptop, office])).toBe('old-pc');
+    expect(desktopNameIfMany('old-pc', [laptop])).toBe('old-pc');
+  });
+});
+
+describe('a screenshot that cannot be loaded', () => {
+  const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const failureOf = async (response: Response) =>
+    createApi({ getToken: () => 'tok', onUnauthorized: () => undefined, fetch: async () => response })
+      .screenshot(shot)
+      .then(() => undefined, (error: unknown) => error);
+
+  it('shows the gateway\'s words when the desktop it was taken on is away, with a way to try again', async () => {
+    const away = 'The desktop this task ran on is away; its screenshots show again when it is back.';
+    const failure = await failureOf(json(503, { error: { code: 'desktop_away', message: away } }));
+    expect(screenshotProblem(failure)).toEqual({ text: away, retry: true });
+  });
+
+  it('says a screenshot the desktop no longer has is gone, without a pointless "Try again"', async () => {
+    const failure = await failureOf(json(404, { error: { code: 'not_found', message: 'That screenshot was not found.' } }));
+    expect(screenshotProblem(failure)).toEqual({ text: 'This screenshot is no longer on the desktop it was taken on.', retry: false });
   });
 });
 

@@ -3,10 +3,12 @@ import type { Desktop, ModelList } from '../../../common/api-schemas.js';
 import { ApiFailure, type ApiClient } from '../api.js';
 import type { ScheduleDraft } from '../route.js';
 import { MAX_PROMPT_CHARS } from '../../../common/limits.js';
+import { DesktopPicker } from './desktop-picker.js';
 
 interface Props {
   api: ApiClient;
   desktops: Desktop[];
+  /** The desktop picked (one of `desktops`); absent with a single desktop, so the task goes to the gateway's own. */
   desktopId: string | undefined;
   onDesktopChange: (id: string) => void;
   onDispatched: (taskId: string) => void;
@@ -15,9 +17,10 @@ interface Props {
 }
 
 /**
- * The prompt box, the model picker, Dispatch, and Later… to schedule it. Cmd/Ctrl+Enter also dispatches. The
- * picker starts on the desktop's default model; until the list arrives (or if it cannot be
- * loaded) it is left out and the task gets the desktop's default.
+ * The prompt box, the desktop picker (with more than one desktop), the model picker, Dispatch, and
+ * Later… to schedule it. Cmd/Ctrl+Enter also dispatches. The model picker starts on the desktop's
+ * default model; until the list arrives (or if it cannot be loaded) it is left out and the task
+ * gets the desktop's default.
  */
 export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDispatched, onLater }: Props) {
   const [prompt, setPrompt] = useState('');
@@ -94,18 +97,7 @@ export function DispatchForm({ api, desktops, desktopId, onDesktopChange, onDisp
           </span>
         )}
       </label>
-      {desktops.length > 1 && (
-        <label class="field">
-          <span class="field__label">Desktop</span>
-          <select class="input" value={desktopId} onChange={(event) => onDesktopChange(event.currentTarget.value)}>
-            {desktops.map((desktop) => (
-              <option key={desktop.id} value={desktop.id}>
-                {desktop.id} {desktop.online ? '(online)' : '(offline)'}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      <DesktopPicker desktops={desktops} value={desktopId} onChange={onDesktopChange} />
       {models && models.models.length > 0 && (
         <label class="field">
           <span class="field__label">Model</span>

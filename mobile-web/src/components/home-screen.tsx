@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api.js';
 import type { ConnectionState } from '../events.js';
+import { desktopName, pickDesktop } from '../desktop-names.js';
 import { urlForRoute, type ScheduleDraft } from '../route.js';
 import type { GatewayData } from '../store.js';
 import { DesktopBanner } from './desktop-banner.js';
@@ -12,6 +12,9 @@ interface Props {
   api: ApiClient;
   data: GatewayData;
   connection: ConnectionState;
+  /** The desktop last picked for new tasks, kept while the list updates and across screens. */
+  chosenDesktopId: string | undefined;
+  onChooseDesktop: (id: string) => void;
   onOpenTask: (id: string) => void;
   /** Loads the next, older page of tasks. */
   onLoadOlder: () => Promise<void>;
@@ -20,20 +23,20 @@ interface Props {
 }
 
 /** The list view: is the desktop there, what should it do, and what it has been doing. */
-export function HomeScreen({ api, data, connection, onOpenTask, onLoadOlder, onOpenSchedules }: Props) {
+export function HomeScreen({ api, data, connection, chosenDesktopId, onChooseDesktop, onOpenTask, onLoadOlder, onOpenSchedules }: Props) {
   const unreachable = connection === 'offline';
   const desktops = data.desktops ?? [];
-  const [chosenId, setChosenId] = useState<string | undefined>(undefined);
-  const chosen = desktops.find((desktop) => desktop.id === chosenId) ?? desktops[0];
+  const chosen = pickDesktop(desktops, chosenDesktopId);
+  const many = desktops.length > 1;
   return (
     <main class="screen">
       <h1 class="visually-hidden">OpenDispatch</h1>
-      <DesktopBanner desktop={chosen} loading={data.desktops === null} unreachable={unreachable} label={desktops.length > 1 ? chosen?.id : undefined} />
+      <DesktopBanner desktop={chosen} loading={data.desktops === null} unreachable={unreachable} label={many && chosen ? desktopName(chosen.id, desktops) : undefined} />
       <DispatchForm
         api={api}
         desktops={desktops}
-        desktopId={desktops.length > 1 ? chosen?.id : undefined}
-        onDesktopChange={setChosenId}
+        desktopId={many ? chosen?.id : undefined}
+        onDesktopChange={onChooseDesktop}
         onDispatched={onOpenTask}
         onLater={onOpenSchedules}
       />
@@ -57,6 +60,7 @@ export function HomeScreen({ api, data, connection, onOpenTask, onLoadOlder, onO
       </a>
       <TaskList
         tasks={data.tasks}
+        desktops={data.desktops}
         loaded={data.tasksLoaded}
         unreachable={unreachable}
         onOpen={onOpenTask}

@@ -1,4 +1,4 @@
-import { useRef } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api.js';
 import { useGateway } from '../use-gateway.js';
 import { useNotificationOpen } from '../use-notification-open.js';
@@ -21,6 +21,7 @@ export function PairedApp({ api, token, onUnauthorized }: Props) {
   const { route, navigate, goHome } = useRoute();
   const { data, dispatch, connection, generation, loadOlder } = useGateway(api, token, onUnauthorized);
   const announcement = useStatusAnnouncements(data);
+  const [chosenDesktopId, setChosenDesktopId] = useState<string | undefined>(undefined);
   // Move focus to the new screen's heading on navigation, but not on first load.
   const firstRoute = useRef(route);
   const openTask = (id: string) => navigate({ name: 'task', id });
@@ -34,12 +35,14 @@ export function PairedApp({ api, token, onUnauthorized }: Props) {
           api={api}
           data={data}
           connection={connection}
+          chosenDesktopId={chosenDesktopId}
+          onChooseDesktop={setChosenDesktopId}
           onOpenTask={openTask}
           onLoadOlder={loadOlder}
           onOpenSchedules={(draft) => navigate({ name: 'schedules', draft })}
         />
       ) : route.name === 'schedules' ? (
-        <LazySchedulesScreen api={api} draft={route.draft} onOpenTask={openTask} focusHeading={firstRoute.current !== route} />
+        <LazySchedulesScreen api={api} draft={route.draft} desktops={data.desktops} onOpenTask={openTask} focusHeading={firstRoute.current !== route} />
       ) : (
         <TaskScreen
           key={route.id}

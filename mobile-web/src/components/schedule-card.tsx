@@ -7,17 +7,19 @@ import { StatusBadge } from './status-badge.js';
 
 interface Props {
   schedule: Schedule;
+  /** The desktop it runs on, shown as "on Laptop"; absent when the phone knows only that desktop. */
+  desktopName?: string;
   /** Asks the gateway for a change; rejects with a message to show. */
   onChange: (change: ScheduleChange) => Promise<void>;
   onOpenTask: (id: string) => void;
 }
 
 /**
- * One schedule: its prompt, how often it runs, its next run on this phone's clock (or that it is
- * paused), its last runs with their status, each opening its task, and Pause or Resume, Run now
- * and Delete (after a confirming second tap).
+ * One schedule: its prompt, how often it runs (and on which desktop, when there are several), its
+ * next run on this phone's clock (or that it is paused), its last runs with their status, each
+ * opening its task, and Pause or Resume, Run now and Delete (after a confirming second tap).
  */
-export function ScheduleCard({ schedule, onChange, onOpenTask }: Props) {
+export function ScheduleCard({ schedule, desktopName, onChange, onOpenTask }: Props) {
   const [pending, setPending] = useState<ScheduleChange | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState('');
@@ -40,7 +42,10 @@ export function ScheduleCard({ schedule, onChange, onOpenTask }: Props) {
       <p id={promptId} class="schedule__prompt">
         {schedule.prompt}
       </p>
-      <p class="schedule__repeat">{repeatText(schedule)}</p>
+      <p class="schedule__repeat">
+        {repeatText(schedule)}
+        {desktopName && ` · on ${desktopName}`}
+      </p>
       {schedule.paused ? (
         <p class="schedule__next">
           <span class="badge badge--paused">Paused</span> It won't run until you resume it.

@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
-import type { Schedule } from '../../../common/api-schemas.js';
+import type { Desktop, Schedule } from '../../../common/api-schemas.js';
 import { WEEKDAY_NAMES } from '../../../common/schedule-words.js';
 import { ApiFailure, type ApiClient } from '../api.js';
+import { desktopName, pickDesktop } from '../desktop-names.js';
 import type { ScheduleDraft } from '../route.js';
 import { dateInputValue, defaultWhen, phoneZone, repeatText, runWhen, scheduleRequest, type RepeatChoice, type ScheduleFormValues } from '../schedule-format.js';
+import { DesktopPicker } from './desktop-picker.js';
 
 const REPEATS: Array<[RepeatChoice, string]> = [
   ['once', 'Once'],
@@ -20,6 +22,8 @@ interface Props {
   api: ApiClient;
   /** What "Later…" on the dispatch form brought along. */
   draft?: ScheduleDraft;
+  /** Every desktop the phone knows; with two or more the form asks which one runs it. */
+  desktops: readonly Desktop[];
   /** The new schedule as the form knows it, shown at once while the gateway's list catches up. */
   onCreated: (schedule: Schedule) => void;
   onCancel: () => void;
@@ -27,15 +31,17 @@ interface Props {
 
 /**
  * A new schedule: the prompt, how often (once, every day, weekdays, weekly on a day, or a custom
- * cron), and when, with the phone's own date and time pickers. Times are the phone's local time;
- * its time zone goes with every repeating schedule.
+ * cron), and when, with the phone's own date and time pickers, and on which desktop when there are
+ * several. Times are the phone's local time; its time zone goes with every repeating schedule.
  */
-export function ScheduleForm({ api, draft, onCreated, onCancel }: Props) {
+export function ScheduleForm({ api, draft, desktops, onCreated, onCancel }: Props) {
   const [values, setValues] = useState<ScheduleFormValues>(() => ({ prompt: draft?.prompt ?? '', repeat: 'once', cron: '', ...defaultWhen(), model: draft?.model, desktopId: draft?.desktopId }));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ field?: string; text: string } | null>(null);
   const set = (patch: Partial<ScheduleFormValues>) => setValues((current) => ({ ...current, ...patch }));
-  const outcome = scheduleRequest(values);
+  // With several desktops the picker always shows one of them, and the schedule goes to the one it shows.
+  const desktopId = desktops.length > 1 ? pickDesktop(desktops, values.desktopId)?.id : values.desktopId;
+  const outcome = scheduleRequest({ ...values, desktopId });
   // The timing in words, even before the prompt is typed; a custom cron is shown as typed already.
   const timing = scheduleRequest({ ...values, prompt: 'x' });
   const preview = values.repeat === 'custom' || !('request' in timing) ? '' : timing.request.at ? `Once, ${runWhen(timing.request.at)}` : repeatText(timing.request);
@@ -56,7 +62,7 @@ export function ScheduleForm({ api, draft, onCreated, onCancel }: Props) {
       onCreated({
         id: created.id,
         prompt: request.prompt,
-        desktopId: request.desktopId ?? '',
+        desktopId: request.desktopId ?? pickDesktop(desktops, undefined)?.id ?? '',
         ...(request.model ? { model: request.model } : {}),
         ...(request.at ? { at: request.at } : { cron: request.cron, timezone: request.timezone }),
         paused: false,
@@ -93,6 +99,7 @@ export function ScheduleForm({ api, draft, onCreated, onCancel }: Props) {
           aria-invalid={invalid('prompt')}
         />
       </label>
+      <DesktopPicker desktops={desktops} value={desktopId} onChange={(id) => set({ desktopId: id })} />
       <fieldset class="repeat">
         <legend class="field__label">Repeat</legend>
         <div class="repeat__choices">
@@ -150,7 +157,7 @@ export function ScheduleForm({ api, draft, onCreated, onCancel }: Props) {
         </div>
       )}
       <p class="field__hint">
-        Times are this phone's, in {phoneZone()}.{values.desktopId ? ` Runs on ${values.desktopId}.` : ''}
+        Times are this phone's, in {phoneZone()}.{desktopId ? ` Runs on ${desktopName(desktopId, desktops)}.` : ''}
         {values.model ? ` Model: ${values.model}.` : ''}
       </p>
       {preview && (

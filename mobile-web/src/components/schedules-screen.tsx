@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Schedule } from '../../../common/api-schemas.js';
+import type { Desktop, Schedule } from '../../../common/api-schemas.js';
 import { ApiFailure, type ApiClient, type ScheduleChange } from '../api.js';
+import { desktopNameIfMany } from '../desktop-names.js';
 import type { ScheduleDraft } from '../route.js';
 import { ScheduleCard } from './schedule-card.js';
 import { ScheduleForm } from './schedule-form.js';
@@ -9,6 +10,8 @@ interface Props {
   api: ApiClient;
   /** From "Later…": open the form with this prompt. */
   draft?: ScheduleDraft;
+  /** The desktop list (null until it arrives): a picker in the form, and each schedule's desktop, when there are several. */
+  desktops: readonly Desktop[] | null;
   onOpenTask: (id: string) => void;
   focusHeading: boolean;
 }
@@ -44,7 +47,7 @@ const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
  * fetched on arrival and refreshed every 30 s, or every 5 s while one of the runs shown is under
  * way, since schedules are not pushed over the event stream.
  */
-export function SchedulesScreen({ api, draft, onOpenTask, focusHeading }: Props) {
+export function SchedulesScreen({ api, draft, desktops, onOpenTask, focusHeading }: Props) {
   const [schedules, setSchedules] = useState<Schedule[] | null>(null);
   const [problem, setProblem] = useState('');
   const [adding, setAdding] = useState(draft !== undefined);
@@ -104,6 +107,7 @@ export function SchedulesScreen({ api, draft, onOpenTask, focusHeading }: Props)
         <ScheduleForm
           api={api}
           draft={draft}
+          desktops={desktops ?? []}
           onCancel={() => setAdding(false)}
           onCreated={(schedule) => {
             setAdding(false);
@@ -129,7 +133,13 @@ export function SchedulesScreen({ api, draft, onOpenTask, focusHeading }: Props)
         ) : (
           <ul class="schedules__items">
             {schedules.map((schedule) => (
-              <ScheduleCard key={schedule.id} schedule={schedule} onOpenTask={onOpenTask} onChange={(kind) => change(schedule, kind)} />
+              <ScheduleCard
+                key={schedule.id}
+                schedule={schedule}
+                desktopName={desktopNameIfMany(schedule.desktopId, desktops)}
+                onOpenTask={onOpenTask}
+                onChange={(kind) => change(schedule, kind)}
+              />
             ))}
           </ul>
         )}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, type ApiClient } from '../api.js';
+import type { ApiClient } from '../api.js';
+import { screenshotProblem, type ScreenshotProblem } from '../screenshot-problem.js';
 import type { Mark } from '../task-timeline.js';
 import { ClickMarks, marksText } from './click-marks.js';
 import { ZoomViewer } from './zoom-viewer.js';
@@ -15,12 +16,13 @@ interface Props {
   stepLabel: string;
 }
 
-type State = { kind: 'idle' } | { kind: 'loading' } | { kind: 'shown'; url: string } | { kind: 'failed'; message: string };
+type State = { kind: 'idle' } | { kind: 'loading' } | { kind: 'shown'; url: string } | { kind: 'failed'; problem: ScreenshotProblem };
 
 /**
  * One step's screenshot, loaded only when asked (it needs the Bearer token, so it goes through
  * fetch → blob → object URL): the 480 px preview with the step's clicks marked, which opens the
- * full-size image to pinch and zoom when tapped.
+ * full-size image to pinch and zoom when tapped. One that cannot be loaded (its desktop is away,
+ * or no longer has it) is a line of text saying why, never a broken image.
  */
 export function ScreenshotViewer({ api, path, marks, aspect, stepLabel }: Props) {
   const [state, setState] = useState<State>({ kind: 'idle' });
@@ -36,7 +38,7 @@ export function ScreenshotViewer({ api, path, marks, aspect, stepLabel }: Props)
       const blob = await api.screenshot(path);
       setState({ kind: 'shown', url: URL.createObjectURL(blob) });
     } catch (error) {
-      setState({ kind: 'failed', message: error instanceof ApiFailure ? error.message : 'Could not load the screenshot.' });
+      setState({ kind: 'failed', problem: screenshotProblem(error) });
     }
   }
 
@@ -53,7 +55,7 @@ export function ScreenshotViewer({ api, path, marks, aspect, stepLabel }: Props)
       {state.kind === 'shown' ? (
         <button type="button" class="shot__open" onClick={() => setZoomed(true)} aria-label={`Open the screenshot of ${stepLabel} full size`}>
           <span class="shot__frame">
-            <img class="shot__image" src={state.url} alt={alt} />
+            <img class="shot__image" src={state.url} alt={alt} onError={() => setState({ kind: 'failed', problem: { text: 'Could not show the screenshot.', retry: true } })} />
             <ClickMarks marks={marks} />
           </span>
         </button>
@@ -63,10 +65,12 @@ export function ScreenshotViewer({ api, path, marks, aspect, stepLabel }: Props)
             <span class="muted">Loading screenshot…</span>
           ) : (
             <span class="shot__failed" role="alert">
-              {state.message}{' '}
-              <button type="button" class="button button--small" onClick={load} aria-label={`Try loading the screenshot of ${stepLabel} again`}>
-                Try again
-              </button>
+              {state.problem.text}
+              {state.problem.retry && (
+                <button type="button" class="button button--small" onClick={load} aria-label={`Try loading the screenshot of ${stepLabel} again`}>
+                  Try again
+                </button>
+              )}
             </span>
           )}
         </div>

@@ -5,11 +5,13 @@ import { StatusBadge } from './status-badge.js';
 
 interface Props {
   task: TaskSummary;
+  /** Where it ran, shown as "on Laptop"; absent when the phone knows only that desktop. */
+  desktopName?: string;
   onOpen: (id: string) => void;
 }
 
-/** One row of the list: the prompt (two lines at most), its status and when it was made; the whole row opens it. */
-export function TaskListItem({ task, onOpen }: Props) {
+/** One row of the list: the prompt (two lines at most), its status, where it ran and when it was made; the whole row opens it. */
+export function TaskListItem({ task, desktopName, onOpen }: Props) {
   const note = queueNote(task) ?? (task.status === 'running' || task.status === 'waiting' ? task.currentStep : undefined);
   const needsYou = task.status === 'needs_input' || task.status === 'needs_approval';
   return (
@@ -27,6 +29,7 @@ export function TaskListItem({ task, onOpen }: Props) {
         <span class="task-row__meta">
           <StatusBadge status={task.status} />
           <span class="task-row__note">{note}</span>
+          {desktopName && <span class="task-row__desktop">on {desktopName}</span>}
           <time class="task-row__time" dateTime={task.createdAt}>
             {createdWhen(task.createdAt)}
           </time>

@@ -1,10 +1,13 @@
 import { useState } from 'preact/hooks';
-import type { TaskSummary } from '../../../common/api-schemas.js';
+import type { Desktop, TaskSummary } from '../../../common/api-schemas.js';
 import { ApiFailure } from '../api.js';
+import { desktopNameIfMany } from '../desktop-names.js';
 import { TaskListItem } from './task-list-item.js';
 
 interface Props {
   tasks: TaskSummary[];
+  /** The desktop list (null until it arrives), to say where each task ran when there are several. */
+  desktops: readonly Desktop[] | null;
   loaded: boolean;
   /** The gateway cannot be reached, so an unloaded list will not load until it can. */
   unreachable: boolean;
@@ -14,7 +17,7 @@ interface Props {
 }
 
 /** Every task, newest first, a page at a time: "Older tasks" at the bottom loads the next page. */
-export function TaskList({ tasks, loaded, unreachable, onOpen, onLoadOlder }: Props) {
+export function TaskList({ tasks, desktops, loaded, unreachable, onOpen, onLoadOlder }: Props) {
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [problem, setProblem] = useState('');
 
@@ -40,7 +43,7 @@ export function TaskList({ tasks, loaded, unreachable, onOpen, onLoadOlder }: Pr
       ) : (
         <ul class="task-list__items">
           {tasks.map((task) => (
-            <TaskListItem key={task.id} task={task} onOpen={onOpen} />
+            <TaskListItem key={task.id} task={task} desktopName={desktopNameIfMany(task.desktopId, desktops)} onOpen={onOpen} />
           ))}
         </ul>
       )}

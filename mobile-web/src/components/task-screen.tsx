@@ -3,6 +3,7 @@ import type { Desktop, TaskDetail, TaskSummary } from '../../../common/api-schem
 import { ApiFailure, type ApiClient } from '../api.js';
 import { linkState } from '../connection-state.js';
 import type { ConnectionState } from '../events.js';
+import { desktopNameIfMany } from '../desktop-names.js';
 import { createdWhen } from '../format.js';
 import { isFinished, type GatewayAction } from '../store.js';
 import { nowLine } from '../task-now.js';
@@ -69,7 +70,8 @@ export function TaskScreen({ api, id, task, summary, tasks, desktops, connection
   const shown = task ?? summary;
   const desktop = desktops?.find((candidate) => candidate.id === shown?.desktopId);
   const link = linkState({ phoneOnline, connection, desktopsLoaded: desktops !== null, desktop });
-  const indicator = <ConnectionIndicator state={link.state} text={link.text} variant="line" />;
+  const ranOn = shown ? desktopNameIfMany(shown.desktopId, desktops) : undefined;
+  const indicator = <ConnectionIndicator state={link.state} text={link.text} variant="line" label={link.state === 'live' || link.state === 'away' ? ranOn : undefined} />;
   if (!shown) {
     const gone = loadError?.status === 404;
     return (
@@ -91,7 +93,7 @@ export function TaskScreen({ api, id, task, summary, tasks, desktops, connection
       {indicator}
       <p class="eyebrow">
         Task · <time dateTime={shown.createdAt}>{createdWhen(shown.createdAt)}</time>
-        {shown.desktopId && <> · {shown.desktopId}</>}
+        {ranOn && <> · on {ranOn}</>}
         {task?.model && <> · model {task.model}</>}
       </p>
       <h1 ref={heading} tabIndex={-1} class={`task-prompt${long && !fullPrompt ? ' task-prompt--clamped' : ''}`}>

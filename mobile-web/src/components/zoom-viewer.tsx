@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api.js';
 import { usePinchZoom } from '../pinch-zoom.js';
+import { screenshotProblem } from '../screenshot-problem.js';
 import type { Mark } from '../task-timeline.js';
 import { ClickMarks } from './click-marks.js';
 
@@ -23,7 +24,8 @@ interface Props {
 export function ZoomViewer({ api, path, previewUrl, marks, alt, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [full, setFull] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
+  /** Why the full size did not load; the preview stays. */
+  const [failed, setFailed] = useState<string | null>(null);
   const { view, handlers } = usePinchZoom();
 
   useEffect(() => {
@@ -39,7 +41,7 @@ export function ZoomViewer({ api, path, previewUrl, marks, alt, onClose }: Props
         url = URL.createObjectURL(blob);
         setFull(url);
       },
-      () => current && setFailed(true),
+      (error: unknown) => current && setFailed(screenshotProblem(error, 'Could not load the full size.').text),
     );
     return () => {
       current = false;
@@ -59,7 +61,7 @@ export function ZoomViewer({ api, path, previewUrl, marks, alt, onClose }: Props
       </div>
       <div class="zoom__bar">
         <p class="zoom__hint" role="status">
-          {failed ? 'Could not load the full size; showing the preview.' : full ? 'Pinch or double-tap to zoom.' : 'Loading the full size…'}
+          {failed ? `${failed} Showing the preview.` : full ? 'Pinch or double-tap to zoom.' : 'Loading the full size…'}
         </p>
         <button type="button" class="button zoom__close" onClick={() => dialog.current?.close()}>
           Close
