@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
 import type { DispatchConfig } from './config.js';
 import { desktopTaskQueue, WorkflowType, type TaskInput, type TaskMemo } from './contract.js';
+import { startWithPromptAttribute } from './prompt-search-attribute.js';
 import { taskInputFor } from './task-starter.js';
 
 /** Every schedule OpenDispatch makes has an id with this prefix; others in the namespace are left alone. */
@@ -62,23 +63,29 @@ export async function createSchedule(client: Client, config: Readonly<DispatchCo
   const taskMemo: TaskMemo = { prompt: schedule.prompt, desktopId: schedule.desktopId, model: input.model, scheduleId: id };
   const timing = 'at' in schedule.timing ? { at: schedule.timing.at.toISOString() } : { cron: schedule.timing.cron, timezone: schedule.timing.timezone };
   const memo: ScheduleMemo = { prompt: schedule.prompt, desktopId: schedule.desktopId, ...(schedule.model ? { model: schedule.model } : {}), ...timing };
-  const handle = await client.schedule.create({
-    scheduleId: id,
-    spec: specFor(schedule.timing),
-    action: {
-      type: 'startWorkflow',
-      workflowType: WorkflowType.agentTask,
-      // Temporal appends each run's scheduled time to this id, so every run is a task of its own.
-      workflowId: `task-${id}`,
-      taskQueue: desktopTaskQueue(schedule.desktopId),
-      args: [input],
-      memo: taskMemo as unknown as Record<string, unknown>,
-      staticSummary: summaryOf(schedule.prompt),
-    },
-    policies: { overlap: 'BUFFER_ONE', catchupWindow: config.scheduleCatchupSeconds * 1000, pauseOnFailure: false },
-    ...('at' in schedule.timing ? { state: { remainingActions: 1 } } : {}),
-    memo: memo as unknown as Record<string, unknown>,
-  });
+  // The schedule and each run carry the prompt's first line where the namespace has the search
+  // attribute, so both the Web UI's Schedules page and its workflow list can show and filter it.
+  const handle = await startWithPromptAttribute(client, schedule.prompt, (typedSearchAttributes) =>
+    client.schedule.create({
+      scheduleId: id,
+      spec: specFor(schedule.timing),
+      action: {
+        type: 'startWorkflow',
+        workflowType: WorkflowType.agentTask,
+        // Temporal appends each run's scheduled time to this id, so every run is a task of its own.
+        workflowId: `task-${id}`,
+        taskQueue: desktopTaskQueue(schedule.desktopId),
+        args: [input],
+        memo: taskMemo as unknown as Record<string, unknown>,
+        typedSearchAttributes,
+        staticSummary: summaryOf(schedule.prompt),
+      },
+      policies: { overlap: 'BUFFER_ONE', catchupWindow: config.scheduleCatchupSeconds * 1000, pauseOnFailure: false },
+      ...('at' in schedule.timing ? { state: { remainingActions: 1 } } : {}),
+      memo: memo as unknown as Record<string, unknown>,
+      typedSearchAttributes,
+    }),
+  );
   const described = await handle.describe();
   const next = described.info.nextActionTimes[0];
   return { id, ...(next ? { nextRunAt: next.toISOString() } : {}) };

@@ -46,6 +46,17 @@ describe('tasks given for later', () => {
     const memo = (await stack.client.workflow.getHandle(taskId).describe()).memo as { prompt?: string; scheduleId?: string };
     expect(memo).toMatchObject({ prompt: 'back up my notes', scheduleId: id });
     expect((await getSchedule(stack.client, id)).nextRunAt).toBeUndefined();
+    // The run is found by its prompt in the Web UI's list, as a task given now is.
+    const found = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const execution of stack.client.workflow.list({ query: `DispatchPrompt = 'back up my notes'` })) ids.push(execution.workflowId);
+        return ids;
+      },
+      (ids) => ids.includes(taskId),
+      10_000,
+    );
+    expect(found).toEqual([taskId]);
   });
 
   it('a recurring schedule is created, listed, paused and deleted, and Temporal\'s own CLI sees each change', async () => {
