@@ -1,4 +1,5 @@
 import type { Desktop, TaskDetail, TaskSummary } from '../../common/api-schemas.js';
+import { desktopNameIfMany } from './desktop-names.js';
 import { createdWhen } from './format.js';
 
 /** What a task is doing or waiting for right now, in words, and the task in its way if there is one. */
@@ -12,8 +13,8 @@ export interface NowLine {
 
 /** What the phone knows beyond the task itself, to say what the task waits for. */
 export interface NowContext {
-  /** The task's desktop, as the desktop list last said. */
-  desktop: Desktop | undefined;
+  /** The desktop list as last heard, null until it first arrives: the task's desktop's state, and its name when there are several. */
+  desktops: readonly Desktop[] | null;
   /** The tasks the phone knows, to name the one in the way. */
   tasks: readonly TaskSummary[];
   now?: Date;
@@ -50,10 +51,13 @@ function working(task: Pick<TaskDetail, 'currentStep' | 'stepsTaken'>): string {
 /**
  * What the task waits for or does, for the "Now" line: the person's answer or approval, the
  * desktop (away since when), the screen (held by which task), its place in line, or the step it
- * is on. Undefined once the task has finished: its outcome says the rest.
+ * is on. The desktop is "your desktop" on a phone that knows only one, and named otherwise.
+ * Undefined once the task has finished: its outcome says the rest.
  */
 export function nowLine(task: TaskSummary & Partial<Pick<TaskDetail, 'approval' | 'stepsTaken'>>, context: NowContext): NowLine | undefined {
-  const { desktop, tasks } = context;
+  const { desktops, tasks } = context;
+  const desktop = desktops?.find((candidate) => candidate.id === task.desktopId);
+  const where = desktopNameIfMany(task.desktopId, desktops) ?? 'your desktop';
   switch (task.status) {
     case 'needs_input':
       return { tone: 'you', text: 'Waiting for your answer to the question below.' };
@@ -63,17 +67,17 @@ export function nowLine(task: TaskSummary & Partial<Pick<TaskDetail, 'approval' 
       return {
         tone: 'waiting',
         text: desktop?.lastSeen
-          ? `Waiting for your desktop, away since ${createdWhen(desktop.lastSeen, context.now)}. It carries on when the desktop is back.`
-          : 'Waiting for your desktop to come back online. It carries on when it is back.',
+          ? `Waiting for ${where}, away since ${createdWhen(desktop.lastSeen, context.now)}. It carries on when the desktop is back.`
+          : `Waiting for ${where} to come back online. It carries on when it is back.`,
       };
     case 'queued': {
       const position = task.queuePosition;
       if (position !== undefined && position > 1) {
-        return { tone: 'waiting', text: `Waiting for ${plural(position - 1, 'earlier task', 'earlier tasks')} on your desktop to finish (#${position} in line).` };
+        return { tone: 'waiting', text: `Waiting for ${plural(position - 1, 'earlier task', 'earlier tasks')} on ${where} to finish (#${position} in line).` };
       }
       const blocker = blockerFrom(undefined, task, tasks);
-      if (position === 1) return { tone: 'waiting', text: blocker ? 'Next in line. It starts when this task is done:' : 'Next in line. It starts as soon as your desktop is free.', blocker };
-      return blocker ? { tone: 'waiting', text: 'Waiting for the screen, in use by:', blocker } : { tone: 'working', text: 'Starting on your desktop…' };
+      if (position === 1) return { tone: 'waiting', text: blocker ? 'Next in line. It starts when this task is done:' : `Next in line. It starts as soon as ${where} is free.`, blocker };
+      return blocker ? { tone: 'waiting', text: 'Waiting for the screen, in use by:', blocker } : { tone: 'working', text: `Starting on ${where}…` };
     }
     case 'running': {
       const step = task.currentStep ?? '';

@@ -59,19 +59,30 @@ describe('the Now line names what a task waits for', () => {
   const holder: TaskSummary = { id: 'task-holder', prompt: 'Print the invoices', desktopId: 'pc', status: 'running', createdAt: '2026-01-01T09:00:00.000Z' };
 
   it('names the task a first-in-line task waits for, instead of "waiting for the desktop to pick it up"', () => {
-    const line = nowLine(task({ status: 'queued', queuePosition: 1 }), { desktop: undefined, tasks: [holder] });
+    const line = nowLine(task({ status: 'queued', queuePosition: 1 }), { desktops: null, tasks: [holder] });
     expect(line).toEqual({ tone: 'waiting', text: 'Next in line. It starts when this task is done:', blocker: { id: 'task-holder', prompt: 'Print the invoices' } });
-    expect(nowLine(task({ status: 'queued', queuePosition: 3 }), { desktop: undefined, tasks: [] })?.text).toBe('Waiting for 2 earlier tasks on your desktop to finish (#3 in line).');
+    expect(nowLine(task({ status: 'queued', queuePosition: 3 }), { desktops: null, tasks: [] })?.text).toBe('Waiting for 2 earlier tasks on your desktop to finish (#3 in line).');
   });
 
   it('names the task holding the screen, the desktop away since when, and the person', () => {
-    const screen = nowLine(task({ currentStep: 'Waiting for the screen, held by task-holder' }), { desktop: undefined, tasks: [holder] });
+    const screen = nowLine(task({ currentStep: 'Waiting for the screen, held by task-holder' }), { desktops: null, tasks: [holder] });
     expect(screen).toMatchObject({ text: 'Waiting for the screen, in use by:', blocker: { id: 'task-holder', prompt: 'Print the invoices' } });
     const lastSeen = '2026-01-01T09:30:00.000Z';
-    expect(nowLine(task({ status: 'waiting' }), { desktop: { id: 'pc', name: 'pc', running: 0, queued: 0, online: false, lastSeen }, tasks: [] })?.text).toContain(`away since ${createdWhen(lastSeen)}`);
-    expect(nowLine(task({ status: 'needs_approval', approval: { id: 'a', tool: 'type', summary: 'type 3 characters', input: {} } }), { desktop: undefined, tasks: [] })).toMatchObject({ tone: 'you' });
-    expect(nowLine(task({ currentStep: 'Thinking about the next step', stepsTaken: 4 }), { desktop: undefined, tasks: [] })?.text).toBe('Looking at the result and deciding what to do next (step 5)');
-    expect(nowLine(task({ status: 'succeeded' }), { desktop: undefined, tasks: [] })).toBeUndefined();
+    expect(nowLine(task({ status: 'waiting' }), { desktops: [{ id: 'pc', name: 'pc', running: 0, queued: 0, online: false, lastSeen }], tasks: [] })?.text).toContain(`away since ${createdWhen(lastSeen)}`);
+    expect(nowLine(task({ status: 'needs_approval', approval: { id: 'a', tool: 'type', summary: 'type 3 characters', input: {} } }), { desktops: null, tasks: [] })).toMatchObject({ tone: 'you' });
+    expect(nowLine(task({ currentStep: 'Thinking about the next step', stepsTaken: 4 }), { desktops: null, tasks: [] })?.text).toBe('Looking at the result and deciding what to do next (step 5)');
+    expect(nowLine(task({ status: 'succeeded' }), { desktops: null, tasks: [] })).toBeUndefined();
+  });
+
+  it('names the desktop a task waits for when the phone knows more than one, and says "your desktop" when it knows one', () => {
+    const lastSeen = '2026-01-01T09:30:00.000Z';
+    const office: Desktop = { id: 'office-1', name: 'Office PC', online: false, running: 0, queued: 1, lastSeen };
+    const laptop: Desktop = { id: 'laptop-1', name: 'Laptop', online: true, running: 0, queued: 0, current: true };
+    const waiting = task({ status: 'waiting', desktopId: 'office-1' });
+    expect(nowLine(waiting, { desktops: [laptop, office], tasks: [] })?.text).toBe(`Waiting for Office PC, away since ${createdWhen(lastSeen)}. It carries on when the desktop is back.`);
+    expect(nowLine(waiting, { desktops: [office], tasks: [] })?.text).toBe(`Waiting for your desktop, away since ${createdWhen(lastSeen)}. It carries on when the desktop is back.`);
+    expect(nowLine(task({ status: 'waiting', desktopId: 'old-pc' }), { desktops: [laptop, office], tasks: [] })?.text).toBe('Waiting for old-pc to come back online. It carries on when it is back.');
+    expect(nowLine(task({ status: 'queued', desktopId: 'office-1', queuePosition: 2 }), { desktops: [laptop, office], tasks: [] })?.text).toBe('Waiting for 1 earlier task on Office PC to finish (#2 in line).');
   });
 });
 
@@ -82,6 +93,25 @@ describe('one connection indicator tells the phone, the gateway and the desktop 
     expect(linkState({ phoneOnline: true, connection: 'offline', desktopsLoaded: true, desktop: online })).toMatchObject({ state: 'unreachable' });
     expect(linkState({ phoneOnline: true, connection: 'live', desktopsLoaded: true, desktop: { id: 'pc', name: 'pc', running: 0, queued: 0, online: false, lastSeen: '2026-01-01T09:30:00.000Z' } }).text).toMatch(/^Desktop away since /);
     expect(linkState({ phoneOnline: true, connection: 'live', desktopsLoaded: true, desktop: online })).toEqual({ state: 'live', text: 'Desktop online' });
+  });
+
+  it('says a task\'s desktop is not among the listed ones, instead of "no desktop has connected yet"', () => {
+    const live = { phoneOnline: true, connection: 'live' as const, desktopsLoaded: true, desktop: undefined };
+    expect(linkState({ ...live, task: { desktopId: 'old-pc', status: 'succeeded' } })).toEqual({ state: 'unlisted', text: "This task's desktop (old-pc) is no longer among your desktops." });
+    expect(linkState({ ...live, task: { desktopId: 'new-pc', status: 'queued' } })).toEqual({
+      state: 'unlisted',
+      text: "This task's desktop (new-pc) is not among your desktops. The task waits until it connects.",
+    });
+    expect(linkState({ ...live, phoneOnline: false, task: { desktopId: 'old-pc', status: 'queued' } }).state).toBe('phone-offline');
+    expect(linkState({ ...live, connection: 'offline', task: { desktopId: 'old-pc', status: 'queued' } }).state).toBe('unreachable');
+    expect(linkState({ ...live, desktopsLoaded: false, task: { desktopId: 'old-pc', status: 'queued' } }).state).toBe('connecting');
+  });
+
+  it('keeps "no desktop has connected yet" for the home screen of a phone whose gateway lists no desktop', () => {
+    expect(linkState({ phoneOnline: true, connection: 'live', desktopsLoaded: true, desktop: undefined })).toEqual({
+      state: 'no-desktop',
+      text: 'No desktop has connected yet. Tasks wait until one does.',
+    });
   });
 });
 

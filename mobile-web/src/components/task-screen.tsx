@@ -68,9 +68,11 @@ export function TaskScreen({ api, id, task, summary, tasks, desktops, connection
   }, [id, focusHeading]);
 
   const shown = task ?? summary;
-  const desktop = desktops?.find((candidate) => candidate.id === shown?.desktopId);
-  const link = linkState({ phoneOnline, connection, desktopsLoaded: desktops !== null, desktop });
-  const ranOn = shown ? desktopNameIfMany(shown.desktopId, desktops) : undefined;
+  // Until the task is known, the gateway's own desktop: the one that answers for it.
+  const desktopId = shown?.desktopId ?? desktops?.find((candidate) => candidate.current)?.id;
+  const desktop = desktops?.find((candidate) => candidate.id === desktopId);
+  const link = linkState({ phoneOnline, connection, desktopsLoaded: desktops !== null, desktop, task: shown });
+  const ranOn = desktopId ? desktopNameIfMany(desktopId, desktops) : undefined;
   const indicator = <ConnectionIndicator state={link.state} text={link.text} variant="line" label={link.state === 'live' || link.state === 'away' ? ranOn : undefined} />;
   if (!shown) {
     const gone = loadError?.status === 404;
@@ -86,7 +88,7 @@ export function TaskScreen({ api, id, task, summary, tasks, desktops, connection
   }
 
   const long = shown.prompt.length > LONG_PROMPT;
-  const now = nowLine(task ?? shown, { desktop, tasks });
+  const now = nowLine(task ?? shown, { desktops, tasks });
   const heard = link.state !== 'phone-offline' && link.state !== 'unreachable';
   return (
     <main class="screen screen--task">
