@@ -1,12 +1,9 @@
 import {
   ApplicationFailure,
   CancellationScope,
-  condition,
   continueAsNew,
-  getExternalWorkflowHandle,
   sleep,
   isCancellation,
-  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -21,12 +18,6 @@ import {
   MAX_PROMPT_CHARS,
   MEMO_STEPS_KEPT,
   ErrorType,
-  queuePositionSignal,
-  releaseScreenSignal,
-  screenBusySignal,
-  screenGrantedSignal,
-  screenLockWorkflowId,
-  slotGrantedSignal,
   taskStatusQuery,
   type ScreenGeometry,
   type StepRecord,
@@ -39,11 +30,11 @@ import {
   type ToolResultRecord,
 } from '../common/contract.js';
 import { createPersonWaits } from './person-waits.js';
+import { createScreenClaims } from './screen-claims.js';
 import { familyFor, unknownToolResult, type ToolFamily, type ToolRunContext } from './tool-families/index.js';
 
 /** Steps kept in the status and carried across continue-as-new; older ones live in the transcript. */
 const RECENT_STEPS_KEPT = 30;
-const ASK_FOR_SCREEN_AGAIN_EVERY = '2 minutes';
 /** Workflow change: a task starts without the screen when another task holds it, and takes it on its first computer call. */
 const SCREEN_ON_DEMAND = 'screen-on-demand';
 
@@ -68,10 +59,10 @@ const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 30 * 60;
 const LOOK_FIRST =
   'The screen was busy until now, so this action was not carried out: you have not seen the screen yet. Take a screenshot first.';
 
-// Screenshots and joining the screen's line are short and have no effect on the desktop, so they
-// run as local activities: in the desktop's own worker, without a task-queue round trip, which
-// saves a large share of the engine's time per step. After a crash they simply run again.
-const { takeScreenshot, measureScreen, requestScreen } = proxyLocalActivities<DesktopActivities>({
+// Screenshots are short and have no effect on the desktop, so they run as local activities: in
+// the desktop's own worker, without a task-queue round trip, which saves a large share of the
+// engine's time per step. After a crash they simply run again.
+const { takeScreenshot, measureScreen } = proxyLocalActivities<DesktopActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -123,21 +114,16 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   let geometry: ScreenGeometry | null = carried?.geometry ?? null;
   let lastScreenshotRef = carried?.lastScreenshotRef ?? null;
   const recentSteps: StepRecord[] = [...(carried?.recentSteps ?? followUp?.recentSteps ?? [])];
-  let holdsScreen = carried?.holdsScreen ?? false;
-  let queuePosition = 0;
-  /** Set when a request for a free screen found it taken: by which task, if the screen queue said. */
-  let screenBusy: { holder: string | null } | undefined;
   /** Working on the task (deciding, acting), with or without the screen. */
   let working = transcriptRef !== null;
-  let currentStep = holdsScreen ? 'Resuming' : 'Waiting for the desktop';
+  let currentStep = carried?.holdsScreen ? 'Resuming' : 'Waiting for the desktop';
   let result: TaskResult | undefined;
   let continuing = false;
-  let requestedScreen = holdsScreen;
 
   const waits = createPersonWaits(() => show(currentStep));
   const status = (): TaskStatus => ({
-    phase: result ? 'finished' : waits.question ? 'needs_input' : waits.approval ? 'needs_approval' : holdsScreen || working ? 'running' : 'queued',
-    queuePosition: holdsScreen ? 0 : queuePosition,
+    phase: result ? 'finished' : waits.question ? 'needs_input' : waits.approval ? 'needs_approval' : claims.holdsScreen || working ? 'running' : 'queued',
+    queuePosition: claims.holdsScreen ? 0 : claims.queuePosition,
     stepsTaken,
     currentStep,
     recentSteps,
@@ -146,22 +132,9 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     ...(waits.approval ? { approval: waits.approval } : {}),
   });
   setHandler(taskStatusQuery, status);
-  setHandler(queuePositionSignal, (position) => {
-    queuePosition = position;
-    if (!holdsScreen) show(working ? `Waiting for the screen: number ${position} in line` : `Queued: number ${position} in line`);
-  });
-  // A grant is for this run only: one replayed into a reset run, or meant for an earlier run, is ignored.
-  const claim = workflowInfo().runId;
-  setHandler(screenGrantedSignal, (grant) => {
-    if (grant?.claim === claim) holdsScreen = true;
-  });
-  let hasSlot = false;
-  setHandler(slotGrantedSignal, (grant) => {
-    if (grant?.claim === claim) hasSlot = true;
-  });
-  setHandler(screenBusySignal, (busy) => {
-    if (busy?.claim === claim) screenBusy = { holder: busy.holder };
-  });
+  const claims = createScreenClaims({ desktopId: input.desktopId, taskId, holdsScreen: carried?.holdsScreen ?? false }, (position) =>
+    show(working ? `Waiting for the screen: number ${position} in line` : `Queued: number ${position} in line`),
+  );
 
   let published = '';
   /** Shows the step in the Web UI and publishes progress in the memo, if anything changed. */
@@ -195,31 +168,6 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     return shot;
   }
 
-  /** Waits for one of the desktop's task slots; the screen queue hands them out in the order tasks were given. */
-  async function takeSlot(max: number): Promise<void> {
-    requestedScreen = true;
-    const request = { desktopId: input.desktopId, taskId, claim, submittedAt: workflowInfo().startTime.toISOString(), slot: { max } };
-    do await requestScreen(request);
-    while (!(await condition(() => hasSlot, ASK_FOR_SCREEN_AGAIN_EVERY)));
-  }
-
-  /** Joins the desktop's line for the screen and waits for it. */
-  async function takeScreen(onlyIfFree: boolean): Promise<void> {
-    requestedScreen = true;
-    // Asking again now and then is harmless (the queue keeps one place per task) and recovers a
-    // line lost with a screen queue workflow that was terminated or reset.
-    const request = { desktopId: input.desktopId, taskId, claim, submittedAt: workflowInfo().startTime.toISOString(), ...(onlyIfFree ? { onlyIfFree } : {}) };
-    do await requestScreen(request);
-    while (!(await condition(() => holdsScreen || (onlyIfFree && screenBusy !== undefined), ASK_FOR_SCREEN_AGAIN_EVERY)));
-  }
-
-  /** Lets other tasks have the screen; the next computer call takes it back. */
-  async function releaseScreen(): Promise<void> {
-    if (!holdsScreen) return;
-    holdsScreen = false;
-    await getExternalWorkflowHandle(screenLockWorkflowId(input.desktopId)).signal(releaseScreenSignal, { taskId });
-  }
-
   const toolContext: ToolRunContext = {
     taskId,
     model,
@@ -229,7 +177,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     },
     async askPerson(question) {
       // A question can wait a day: the screen is not held meanwhile.
-      await releaseScreen();
+      await claims.releaseScreen();
       show('Waiting for your answer');
       return waits.ask(question, (input.askTimeoutSeconds ?? DEFAULT_ASK_TIMEOUT_SECONDS) * 1000);
     },
@@ -280,9 +228,9 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
         results.push(withToolset(call, outcome));
         continue;
       }
-      if (family.needsScreen(call) && !holdsScreen) {
-        show(`Waiting for the screen${screenBusy?.holder ? `, held by ${screenBusy.holder}` : ''}`);
-        await takeScreen(false);
+      if (family.needsScreen(call) && !claims.holdsScreen) {
+        show(`Waiting for the screen${claims.busyHolder ? `, held by ${claims.busyHolder}` : ''}`);
+        await claims.takeScreen(false);
         if (family.changesScreen(call)) {
           results.push(withToolset(call, { toolUseId: call.id, isError: true, text: LOOK_FIRST }));
           failedFamilies.add(family);
@@ -343,15 +291,8 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     if (isCancellation(error)) return stopped();
     throw error;
   } finally {
-    if (requestedScreen && !continuing) {
-      await CancellationScope.nonCancellable(async () => {
-        try {
-          await getExternalWorkflowHandle(screenLockWorkflowId(input.desktopId)).signal(releaseScreenSignal, { taskId });
-        } catch (error) {
-          log.warn('could not release the screen', { error: String(error) });
-        }
-      });
-    }
+    // A task that continues as new keeps what it holds into its next run.
+    if (!continuing) await claims.release();
   }
 
   /** The task itself: take the screen if it is free, then decide and act until the model is done. */
@@ -362,15 +303,15 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
     }
     if (input.maxParallel !== undefined && patched(DESKTOP_SLOTS)) {
       show('Waiting for the desktop');
-      await takeSlot(input.maxParallel);
+      await claims.takeSlot(input.maxParallel);
     }
-    if (!holdsScreen) {
+    if (!claims.holdsScreen) {
       show('Waiting for the desktop');
       // Tasks started before screen-on-demand wait for the screen before they begin.
-      await takeScreen(patched(SCREEN_ON_DEMAND));
+      await claims.takeScreen(patched(SCREEN_ON_DEMAND));
     }
     working = true;
-    show(holdsScreen ? 'Looking at the screen' : 'Starting without the screen');
+    show(claims.holdsScreen ? 'Looking at the screen' : 'Starting without the screen');
 
     for (;;) {
       if (stepsTaken >= stepLimit) {
@@ -378,7 +319,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
       }
       let firstShot: { imageRef: string; mediaType: string } | undefined;
       if (transcriptRef === null || geometry === null) {
-        if (holdsScreen) firstShot = await screenshot();
+        if (claims.holdsScreen) firstShot = await screenshot();
         else geometry = await measureScreen({ model });
       }
 
@@ -393,7 +334,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
         toolResults: pendingResults,
         ...(pendingText !== undefined ? { userText: pendingText } : {}),
         screenshot: firstShot ? { ref: firstShot.imageRef, mediaType: firstShot.mediaType } : undefined,
-        ...(transcriptRef === null && !holdsScreen ? { note: SCREEN_BUSY_NOTE } : {}),
+        ...(transcriptRef === null && !claims.holdsScreen ? { note: SCREEN_BUSY_NOTE } : {}),
         geometry: geometry!,
       });
       stepsTaken++;
@@ -428,7 +369,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
           transcriptRef,
           pendingToolResults: pendingResults,
           recentSteps,
-          holdsScreen,
+          holdsScreen: claims.holdsScreen,
           geometry,
           lastScreenshotRef,
           ...(stepLimit !== maxSteps ? { stepLimitFrom: stepLimit - maxSteps } : {}),

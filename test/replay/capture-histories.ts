@@ -24,10 +24,11 @@ import { fileURLToPath } from 'node:url';
 import proto from '@temporalio/proto';
 import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root.js';
 import { startTask } from '../../common/task-starter.js';
-import { screenLockWorkflowId, type TaskMemo, type TaskResult } from '../../common/contract.js';
+import { answerSignal, approvalSignal, screenLockWorkflowId, type TaskMemo, type TaskResult } from '../../common/contract.js';
+import { desktopRecordId } from '../../common/desktop-record.js';
 import { deferred, eventually } from '../helpers/async.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
-import { computer, endTurn, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
+import { computer, endTurn, toolsetCall, toolsetReply, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -226,6 +227,93 @@ const scenarios: Record<string, () => Promise<void>> = {
       await expectFile(created, '# Q3\n\nRevenue up 8%.\n');
       await app.stop();
       await save(stack, 'several-tools-in-one-turn', taskId);
+    } finally {
+      await stack.stop();
+    }
+  },
+
+  async 'toolset-batch'() {
+    // The 2026 computer toolset: several members in one turn, and a text-editor call beside them.
+    const stack = await startDesktopStack({ model: 'claude-sonnet-5-5' });
+    try {
+      const typed = path.join(stack.roots[0]!, 'typed.txt');
+      const created = path.join(stack.roots[0]!, 'plan.md');
+      const app = await notesWindow(stack, 'notes', typed);
+      await stack.startWorker();
+      const target = async () => {
+        const geometry = await xdotool(stack.display, 'search', '--name', '^notes$', 'getwindowgeometry', '--shell');
+        const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
+        return [Math.round(value('X') + value('WIDTH') / 2), Math.round(value('Y') + value('HEIGHT') / 2)];
+      };
+      stack.model.enqueue(
+        async () => toolsetReply(toolsetCall('left_click', { coordinate: await target() }), toolsetCall('type', { text: 'toolset line\n' }), toolsetCall('key', { text: 'ctrl+d' })),
+        toolUseReply({ name: 'str_replace_based_edit_tool', input: { command: 'create', path: created, file_text: '# Plan\n' } }),
+        endTurn('Typed the line and wrote the plan.'),
+      );
+      const taskId = await startTask(stack.client, stack.config, { prompt: 'type a line and write the plan', desktopId: stack.desktopId });
+      await result(stack, taskId);
+      await expectFile(typed, 'toolset line\n');
+      await expectFile(created, '# Plan\n');
+      await app.stop();
+      await save(stack, 'toolset-batch', taskId);
+    } finally {
+      await stack.stop();
+    }
+  },
+
+  async 'person-waits'() {
+    // A question answered, an action approved, and a message from the person while it works.
+    const stack = await startDesktopStack();
+    try {
+      await stack.startWorker();
+      stack.model.enqueue(
+        toolUseReply({ name: 'ask_user', input: { question: 'Which quarter?', options: ['Q3', 'Q4'] }, id: 'toolu_ask_1' }),
+        // The screen was let go while the question waited: look again before acting.
+        computer({ action: 'screenshot' }),
+        toolUseReply({ name: 'computer', input: { action: 'type', text: 'Q3' }, id: 'toolu_type_1' }),
+        endTurn('Typed after approval, for Q3.'),
+      );
+      const taskId = await startTask(stack.client, { ...stack.config, approve: ['type'] }, { prompt: 'check the quarter', desktopId: stack.desktopId });
+      const handle = stack.client.workflow.getHandle(taskId);
+      const progress = async () => ((await handle.describe()).memo as Partial<TaskMemo> | undefined)?.progress;
+      await eventually(progress, (value) => value?.phase === 'needs_input');
+      await handle.signal(answerSignal, { questionId: 'toolu_ask_1', text: 'Q3' });
+      const approving = await eventually(progress, (value) => value?.phase === 'needs_approval');
+      await handle.signal(approvalSignal, { approvalId: approving!.approval!.id, approve: true });
+      await result(stack, taskId);
+      await save(stack, 'person-waits', taskId);
+    } finally {
+      await stack.stop();
+    }
+  },
+
+  async 'parallel-and-records'() {
+    // A file task beside a screen task (task slots, the screen on demand), the screen queue under
+    // its new name, and the desktop's record after two worker starts.
+    const stack = await startDesktopStack();
+    try {
+      const first = await stack.startWorker();
+      await first.stop();
+      await stack.startWorker();
+      const holding = deferred();
+      const notes = path.join(stack.roots[0]!, 'side.txt');
+      stack.model.enqueue(
+        { ...computer({ action: 'mouse_move', coordinate: [15, 15] }), after: holding.promise },
+        async () => toolUseReply({ name: 'str_replace_based_edit_tool', input: { command: 'create', path: notes, file_text: 'beside\n' } }),
+        endTurn('Wrote it beside the other task.'),
+        endTurn('Moved.'),
+      );
+      const screenTask = await startTask(stack.client, stack.config, { prompt: 'move the pointer', desktopId: stack.desktopId });
+      await stack.model.waitForRequest(1);
+      const fileTask = await startTask(stack.client, stack.config, { prompt: 'write a file beside it', desktopId: stack.desktopId });
+      await result(stack, fileTask);
+      holding.resolve();
+      await result(stack, screenTask);
+      await expectFile(notes, 'beside\n');
+      await save(stack, 'parallel-and-records', screenTask, undefined, 'screen-task');
+      await save(stack, 'parallel-and-records', fileTask, undefined, 'file-task');
+      await save(stack, 'parallel-and-records', screenLockWorkflowId(stack.desktopId), undefined, 'screen-queue');
+      await save(stack, 'parallel-and-records', desktopRecordId(stack.desktopId), undefined, 'desktop-record');
     } finally {
       await stack.stop();
     }
