@@ -120,7 +120,10 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   let result: TaskResult | undefined;
   let continuing = false;
 
-  const waits = createPersonWaits(() => show(currentStep));
+  // A signal recorded before the task's first step (a message given while the desktop was away)
+  // is handled while these are set up, before `show` can run: its change shows at the first step.
+  let settingUp = true;
+  const waits = createPersonWaits(() => settingUp || show(currentStep));
   const status = (): TaskStatus => ({
     phase: result ? 'finished' : waits.question ? 'needs_input' : waits.approval ? 'needs_approval' : claims.holdsScreen || working ? 'running' : 'queued',
     queuePosition: claims.holdsScreen ? 0 : claims.queuePosition,
@@ -133,10 +136,11 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   });
   setHandler(taskStatusQuery, status);
   const claims = createScreenClaims({ desktopId: input.desktopId, taskId, holdsScreen: carried?.holdsScreen ?? false }, (position) =>
-    show(working ? `Waiting for the screen: number ${position} in line` : `Queued: number ${position} in line`),
+    settingUp || show(working ? `Waiting for the screen: number ${position} in line` : `Queued: number ${position} in line`),
   );
 
   let published = '';
+  settingUp = false;
   /** Shows the step in the Web UI and publishes progress in the memo, if anything changed. */
   function show(step: string): void {
     currentStep = step;

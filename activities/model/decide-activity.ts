@@ -133,7 +133,7 @@ export function createModelActivities(deps: ModelActivityDeps) {
     const transcript = await loadTranscript(input.transcriptRef);
     const messages = [...transcript.messages];
     if (input.transcriptRef === null) {
-      messages.push(firstUserMessage(input.prompt, input.screenshot, input.note));
+      messages.push(firstUserMessage(input.prompt, input.screenshot, input.note, input.userText));
     } else {
       if (input.toolResults.length === 0 && !input.userText) {
         throw ApplicationFailure.nonRetryable('A model turn needs the previous tool results or a message', ErrorType.invalidTaskInput);

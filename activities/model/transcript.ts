@@ -46,8 +46,10 @@ export function imageReference(ref: BlobRef, mediaType: string): ImageReferenceB
 }
 
 /** The first user turn: what the person asked, with the screen as it is now (or a note why not). */
-export function firstUserMessage(prompt: string, screenshot?: { ref: BlobRef; mediaType: string }, note?: string): ApiMessage {
+export function firstUserMessage(prompt: string, screenshot?: { ref: BlobRef; mediaType: string }, note?: string, userText?: string): ApiMessage {
   const content: Array<Record<string, unknown>> = [{ type: 'text', text: prompt }];
+  // What the person said before the task's first step (while the desktop was away, say).
+  if (userText) content.push({ type: 'text', text: userText });
   if (note) content.push({ type: 'text', text: note });
   if (screenshot) content.push(imageReference(screenshot.ref, screenshot.mediaType) as unknown as Record<string, unknown>);
   return { role: 'user', content };

@@ -161,4 +161,16 @@ describe('a task that needs the person', () => {
     expect(said).toMatchObject({ code: 0, stdout: expect.stringMatching(/continues/) });
     expect(await stack.client.workflow.getHandle(taskId).result()).toMatchObject({ reason: 'completed', text: 'Also renamed them.' });
   });
+
+  it('takes a message given while the desktop was away, before the task first ran', async () => {
+    await worker.stop();
+    stack.model.enqueue(endTurn('Watered them too.'));
+    const taskId = await startTask(stack.client, stack.config, { prompt: 'tidy the desk', desktopId: stack.desktopId });
+    const handle = stack.client.workflow.getHandle(taskId);
+    // Recorded in the task's history before its first step: the desktop reads both at once.
+    await handle.signal(followUpSignal, { text: 'also water the plants' });
+    worker = await stack.startWorker();
+    expect(await handle.result()).toMatchObject({ reason: 'completed', text: 'Watered them too.' });
+    expect(textOf(stack.model.requests[before]!)).toContain('A message from the person: also water the plants');
+  });
 });
