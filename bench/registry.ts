@@ -1,6 +1,7 @@
 import type { Benchmark } from './bench-types.js';
 import { browserStepBenchmark } from './browser-step.js';
 import { pushLatencyBenchmark } from './push-latency.js';
+import { remoteScreenshotBenchmark } from './remote-screenshot.js';
 import { screenshotBenchmark } from './screenshot.js';
 import { statusLatencyBenchmark } from './status-latency.js';
 import { taskListBenchmark } from './task-list-rps.js';
@@ -32,5 +33,6 @@ export const benchmarks: readonly Benchmark[] = [
   statusLatencyBenchmark,
   taskListBenchmark,
   pushLatencyBenchmark,
+  remoteScreenshotBenchmark,
   typingBenchmark,
 ];
