@@ -313,8 +313,11 @@ export const queuePositionSignal = defineSignal<[number]>('queuePosition');
 
 /** Signal to the screen queue: a task wants the screen. Sent with signal-with-start; repeating it is harmless. */
 export const acquireScreenSignal = defineSignal<[ScreenClaim]>('acquireScreen');
-/** Signal to the screen queue: a task is done with the screen, or leaves the line. */
-export const releaseScreenSignal = defineSignal<[{ taskId: string }]>('releaseScreen');
+/**
+ * Signal to the screen queue: a task is done with the screen, or leaves the line; with
+ * `screenOnly`, it lets the screen go for a while but keeps its task slot and goes on working.
+ */
+export const releaseScreenSignal = defineSignal<[{ taskId: string; screenOnly?: boolean }]>('releaseScreen');
 
 /** Query on the screen queue: who holds the screen and who waits, in order. */
 export const screenLockStateQuery = defineQuery<{ holder: string | null; waiting: string[] }>('screenLockState');

@@ -48,6 +48,8 @@ const STOP_REASONS = 'stop-reasons';
 const DESKTOP_SLOTS = 'desktop-slots';
 /** Workflow change: a task ends with reason `timed_out` once its time limit has passed. */
 const TASK_TIMEOUT = 'task-timeout';
+/** Patch: a task that holds the screen without using it lets a waiting task have it. */
+const YIELD_IDLE_SCREEN = 'yield-idle-screen';
 /** Sent when the model's reply was cut off at the length limit without a tool call. */
 const CUT_OFF = 'Your reply was cut off at the length limit. Go on from where it stopped.';
 
@@ -119,6 +121,8 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
   let currentStep = carried?.holdsScreen ? 'Resuming' : 'Waiting for the desktop';
   let result: TaskResult | undefined;
   let continuing = false;
+  /** Whether the last turn used the screen; a new run (or the first turn) counts as using it. */
+  let lastTurnUsedScreen = true;
 
   // A signal recorded before the task's first step (a message given while the desktop was away)
   // is handled while these are set up, before `show` can run: its change shows at the first step.
@@ -330,6 +334,9 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
       if (waits.hasMessages()) {
         pendingText = [pendingText, ...waits.takeMessages().map((message) => `A message from the person: ${message}`)].filter(Boolean).join('\n\n');
       }
+      // Holding the screen while working elsewhere (files, the browser) would keep a task that
+      // needs it waiting for this one's end: let it go now; the next computer call takes it back.
+      if (!lastTurnUsedScreen && claims.holdsScreen && patched(YIELD_IDLE_SCREEN)) await claims.yieldScreenIfWanted();
       show(stepsTaken === 0 ? 'Thinking about the task' : 'Thinking about the next step');
       const decision = await decideNextStep({
         model,
@@ -363,6 +370,7 @@ export async function agentTask(input: TaskInput, carried?: TaskCarryOver): Prom
       }
 
       const results = await runTurn(decision.toolUses, decision.narration);
+      lastTurnUsedScreen = decision.toolUses.some((call) => familyFor(call)?.needsScreen(call) === true);
       if (CancellationScope.current().consideredCancelled) return stopped();
       pendingResults = results;
 

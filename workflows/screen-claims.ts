@@ -14,7 +14,7 @@ const ASK_FOR_SCREEN_AGAIN_EVERY = '2 minutes';
 // Joining the screen's line is short and has no effect on the desktop, so it runs as a local
 // activity, like the task's screenshots: in the desktop's own worker, without a task-queue round
 // trip. After a crash it simply runs again.
-const { requestScreen } = proxyLocalActivities<DesktopActivities>({
+const { requestScreen, othersWaitForScreen } = proxyLocalActivities<DesktopActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -38,6 +38,11 @@ export interface ScreenClaims {
   takeScreen(onlyIfFree: boolean): Promise<void>;
   /** Lets other tasks have the screen; the next computer call takes it back. */
   releaseScreen(): Promise<void>;
+  /**
+   * Lets the screen go, keeping the task's slot, if another task waits for it: for a task that
+   * holds the screen but works elsewhere (files, the browser) for now. Whether it let go.
+   */
+  yieldScreenIfWanted(): Promise<boolean>;
   /**
    * Gives back the screen, the task's place in line and its slot when the task ends, even when it
    * was cancelled; a failure to tell the queue is logged, since the queue finds ended tasks itself.
@@ -80,7 +85,8 @@ export function createScreenClaims(
     if (busy?.claim === claim) screenBusy = { holder: busy.holder };
   });
 
-  const signalRelease = () => getExternalWorkflowHandle(screenLockWorkflowId(desktopId)).signal(releaseScreenSignal, { taskId });
+  const signalRelease = (screenOnly = false) =>
+    getExternalWorkflowHandle(screenLockWorkflowId(desktopId)).signal(releaseScreenSignal, screenOnly ? { taskId, screenOnly } : { taskId });
 
   return {
     get holdsScreen() {
@@ -110,6 +116,14 @@ export function createScreenClaims(
       if (!holdsScreen) return;
       holdsScreen = false;
       await signalRelease();
+    },
+    async yieldScreenIfWanted() {
+      if (!holdsScreen || !(await othersWaitForScreen({ desktopId, taskId }))) return false;
+      // Still ours if a grant came back meanwhile; given up before the signal, as releaseScreen does.
+      if (!holdsScreen) return false;
+      holdsScreen = false;
+      await signalRelease(true);
+      return true;
     },
     async release() {
       if (!requested) return;

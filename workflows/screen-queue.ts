@@ -78,8 +78,8 @@ export async function screenQueue(initial?: ScreenQueueState): Promise<void> {
     }
     changed = true;
   });
-  setHandler(releaseScreenSignal, ({ taskId }) => {
-    slots.release(taskId);
+  setHandler(releaseScreenSignal, ({ taskId, screenOnly }) => {
+    if (screenOnly !== true) slots.release(taskId);
     if (holder?.taskId === taskId) holder = null;
     const index = waiting.findIndex((entry) => entry.taskId === taskId);
     if (index >= 0) waiting.splice(index, 1);

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { acquireScreenSignal, desktopTaskQueue, screenLockWorkflowId, WorkflowType, type ScreenClaim } from '../../common/contract.js';
+import { acquireScreenSignal, screenLockStateQuery, desktopTaskQueue, screenLockWorkflowId, WorkflowType, type ScreenClaim } from '../../common/contract.js';
 
 /**
  * Activities the screen queue needs from outside workflow code: starting the desktop's screen
@@ -32,5 +32,20 @@ export function createScreenLockActivities(deps: { client: Client }) {
     }
   }
 
-  return { requestScreen, isTaskOpen };
+  /**
+   * Whether another task waits for the desktop's screen, as its queue says now: a task that holds
+   * the screen without using it lets it go only then, so one that alternates between the screen
+   * and other work does not give it up for nothing.
+   */
+  async function othersWaitForScreen(input: { desktopId: string; taskId: string }): Promise<boolean> {
+    try {
+      const state = await deps.client.workflow.getHandle(screenLockWorkflowId(input.desktopId)).query(screenLockStateQuery);
+      return state.waiting.some((taskId) => taskId !== input.taskId);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  return { requestScreen, isTaskOpen, othersWaitForScreen };
 }

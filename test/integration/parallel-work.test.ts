@@ -59,6 +59,33 @@ describe('work that needs no screen runs beside a task that drives it', () => {
     expect(await stack.client.workflow.getHandle(screenTask).result()).toMatchObject({ reason: 'completed', text: 'Moved.' });
   });
 
+  it('a web task that found the screen free lets a screen task given after it have the screen', async () => {
+    stack.model.drain();
+    const [readsPage, ends] = [deferred(), deferred()];
+    const script: Record<string, ScriptedReply[]> = {
+      'browse the shelf': [
+        toolsetReply(toolsetCall('navigate', { url: `${web.origin}/text` }, { toolset: 'browser' })),
+        { ...toolsetReply(toolsetCall('get_page_text', {}, { toolset: 'browser' })), after: readsPage.promise },
+        { ...endTurn('Read the shelf.'), after: ends.promise },
+      ],
+      'look at the screen': [toolsetReply(toolsetCall('screenshot', {})), endTurn('Saw the screen.')],
+    };
+    stack.model.enqueue(...Array.from({ length: 5 }, () => (request: RecordedRequest) => script[promptOf(request)]!.shift()!));
+    const before = stack.model.requests.length;
+    // Nobody holds the screen: the web task takes it, and starts with a screenshot.
+    const webTask = await startTask(stack.client, stack.config, { prompt: 'browse the shelf', desktopId: stack.desktopId });
+    await stack.model.waitForRequest(before + 2);
+    const screenTask = await startTask(stack.client, stack.config, { prompt: 'look at the screen', desktopId: stack.desktopId });
+    await eventually(() => progressOf(stack, screenTask), (value) => /^Waiting for the screen/.test(value.currentStep));
+    readsPage.resolve();
+
+    // After a turn that did not use the screen, the web task lets the waiting task have it.
+    expect(await stack.client.workflow.getHandle(screenTask).result()).toMatchObject({ reason: 'completed', text: 'Saw the screen.' });
+    expect((await stack.client.workflow.getHandle(webTask).describe()).status.name).toBe('RUNNING');
+    ends.resolve();
+    expect(await stack.client.workflow.getHandle(webTask).result()).toMatchObject({ reason: 'completed', text: 'Read the shelf.' });
+  });
+
   it('at most DISPATCH_MAX_PARALLEL tasks work at once; the next waits its turn, then runs', async () => {
     stack.model.drain();
     const holds = [deferred(), deferred()];
