@@ -36,14 +36,26 @@ export interface TestTemporal {
 export async function startTestTemporal(options: { home?: string; dynamicConfig?: string[] } = {}): Promise<TestTemporal> {
   const home = options.home ?? (await mkdtemp(path.join(os.tmpdir(), 'opendispatch-temporal-')));
   const cli = await findTemporalCli({ explicit: process.env.TEMPORAL_CLI, binDir: path.join(home, 'bin'), allowDownload: false });
-  const port = await freePort();
-  let uiPort = await freePort();
-  while (uiPort === port) uiPort = await freePort();
   const databaseFile = path.join(home, 'temporal.sqlite');
+  let port = 0;
+  let uiPort = 0;
   const launch = () =>
     startDevServer({ cli, port, uiPort, databaseFile, namespace: 'default', logFile: path.join(home, 'temporal.log'), logger: createLogger('test-temporal', () => {}), dynamicConfig: options.dynamicConfig });
+  // A free port can be taken by another process before the server binds it (the server also
+  // binds ports of its own choosing): a server that exits while starting gets fresh ports.
+  let server: DevServer | undefined;
+  for (let attempt = 1; !server; attempt++) {
+    port = await freePort();
+    uiPort = await freePort();
+    while (uiPort === port) uiPort = await freePort();
+    try {
+      server = await launch();
+    } catch (error) {
+      if (attempt >= 3 || !/exited while starting/.test(String(error))) throw error;
+    }
+  }
   const handle: TestTemporal = {
-    server: await launch(),
+    server,
     address: `127.0.0.1:${port}`,
     databaseFile,
     port,
