@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -6,16 +7,43 @@ import { createLogger } from '../../common/logger.js';
 import { startDevServer, type DevServer } from '../../worker/dev-server.js';
 import { findTemporalCli } from '../../worker/temporal-cli.js';
 
-/** A port nobody listens on right now, from the kernel. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Ports this process has handed out, so two calls never return the same one. */
+const handedOut = new Set<number>();
+
+/** The lowest port the kernel hands out for `listen(0)` and outgoing connections (Linux), else a common default. */
+function ephemeralPortsStart(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** Whether nothing listens on `port` on any interface now. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port nobody listens on right now, below the kernel's ephemeral range: a port from that range
+ * can be handed by the kernel to any process's `listen(0)` or outgoing connection (a Temporal dev
+ * server binds several such ports of its own) between this check and the caller's bind.
+ */
+export async function freePort(): Promise<number> {
+  const high = ephemeralPortsStart() - 1;
+  const low = 10_000;
+  for (let tries = 0; tries < 200; tries++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port) || !(await portIsFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port between ${low} and ${high}`);
 }
 
 export interface TestTemporal {
