@@ -11,9 +11,16 @@ import { defineSignal, defineUpdate } from '@temporalio/workflow';
 /** The workflow type of a desktop's record, as registered by the worker. */
 export const DESKTOP_RECORD_WORKFLOW_TYPE = 'desktopRecord';
 
+const RECORD_ID_PREFIX = 'desktop-record-';
+
 /** The record's workflow id: one per desktop, so starting it again finds the running one. */
 export function desktopRecordId(desktopId: string): string {
-  return `desktop-record-${desktopId}`;
+  return `${RECORD_ID_PREFIX}${desktopId}`;
+}
+
+/** The desktop a record's workflow id names (the inverse of {@link desktopRecordId}). */
+export function desktopIdOfRecord(workflowId: string): string {
+  return workflowId.startsWith(RECORD_ID_PREFIX) ? workflowId.slice(RECORD_ID_PREFIX.length) : workflowId;
 }
 
 /** What a desktop tells the others about itself; kept in the record's memo, so listing reads no history. */

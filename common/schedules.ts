@@ -3,7 +3,7 @@ import { ScheduleNotFoundError, type Client, type ScheduleDescription, type Sche
 import type { DispatchConfig } from './config.js';
 import { desktopTaskQueue, WorkflowType, type TaskInput, type TaskMemo } from './contract.js';
 import { startWithPromptAttribute } from './prompt-search-attribute.js';
-import { taskInputFor } from './task-starter.js';
+import { taskInputFor, webUiSummary } from './task-starter.js';
 
 /** Every schedule OpenDispatch makes has an id with this prefix; others in the namespace are left alone. */
 export const SCHEDULE_ID_PREFIX = 'schedule-';
@@ -78,7 +78,7 @@ export async function createSchedule(client: Client, config: Readonly<DispatchCo
         args: [input],
         memo: taskMemo as unknown as Record<string, unknown>,
         typedSearchAttributes,
-        staticSummary: summaryOf(schedule.prompt),
+        staticSummary: webUiSummary(schedule.prompt),
       },
       policies: { overlap: 'BUFFER_ONE', catchupWindow: config.scheduleCatchupSeconds * 1000, pauseOnFailure: false },
       ...('at' in schedule.timing ? { state: { remainingActions: 1 } } : {}),
@@ -101,10 +101,6 @@ function specFor(timing: ScheduleTiming) {
 }
 
 const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'] as const;
-
-function summaryOf(prompt: string): string {
-  return prompt.length > 200 ? `${prompt.slice(0, 199)}…` : prompt;
-}
 
 /** Our schedules, newest next run first, each with its recent runs. */
 export async function listSchedules(client: Client): Promise<ScheduleView[]> {

@@ -13,6 +13,11 @@ export interface StartTaskOptions {
   retryOf?: string;
 }
 
+/** A task's summary on its Temporal Web UI page: the prompt, cut to 200 characters. */
+export function webUiSummary(prompt: string): string {
+  return prompt.length > 200 ? `${prompt.slice(0, 199)}…` : prompt;
+}
+
 /** The desktop's limits and approval policy, fixed in the task's input when it starts. */
 function taskPolicy(config: Readonly<DispatchConfig>): Pick<TaskInput, 'timeoutSeconds' | 'approve' | 'askTimeoutSeconds' | 'approvalTimeoutSeconds' | 'redactTyping' | 'maxParallel'> {
   return {
@@ -54,7 +59,7 @@ export async function startTask(client: Client, config: Readonly<DispatchConfig>
       args: [input],
       memo: memo as unknown as Record<string, unknown>,
       typedSearchAttributes,
-      staticSummary: options.prompt.length > 200 ? `${options.prompt.slice(0, 199)}…` : options.prompt,
+      staticSummary: webUiSummary(options.prompt),
     }),
   );
   return taskId;
@@ -97,7 +102,7 @@ export async function continueTask(client: Client, config: Readonly<DispatchConf
       memo: kept as unknown as Record<string, unknown>,
       typedSearchAttributes,
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      staticSummary: memo.prompt.length > 200 ? `${memo.prompt.slice(0, 199)}…` : memo.prompt,
+      staticSummary: webUiSummary(memo.prompt),
     }),
   );
 }

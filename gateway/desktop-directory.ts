@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Desktop } from '../common/api-schemas.js';
 import { WorkflowType } from '../common/contract.js';
-import { DESKTOP_RECORD_WORKFLOW_TYPE } from '../common/desktop-record.js';
+import { DESKTOP_RECORD_WORKFLOW_TYPE, desktopIdOfRecord } from '../common/desktop-record.js';
 import type { DesktopPresence } from './desktop-presence.js';
 import { HttpError } from './http-error.js';
 import { createShortCache } from './short-cache.js';
@@ -41,7 +41,7 @@ export function createDesktopDirectory(deps: { client: Client; presence: Desktop
 
     const records = (async () => {
       for await (const record of client.workflow.list({ query: RECORDS_QUERY })) {
-        const id = record.workflowId.replace(/^desktop-record-/, '');
+        const id = desktopIdOfRecord(record.workflowId);
         const memo = recordMemoSchema.safeParse(record.memo ?? {});
         names.set(id, memo.success ? memo.data.profile.name : id);
       }

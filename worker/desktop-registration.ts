@@ -9,14 +9,7 @@ import {
   type DesktopRecordInput,
 } from '../common/desktop-record.js';
 import type { Logger } from '../common/logger.js';
-
-/** A rectangle on the X screen, as the monitor locator gives it. */
-interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+import type { Rect } from '../activities/ports.js';
 
 /** This desktop's profile as phones see it: its name, host and the monitor the agent drives. */
 export function desktopProfile(options: { name?: string; monitorChoice?: string; monitor?: Rect; now?: Date }): DesktopProfile {
