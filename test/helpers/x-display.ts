@@ -157,6 +157,13 @@ export async function startXDisplay(options: StartXDisplayOptions): Promise<XDis
   throw new Error(`No free X display number between :${FIRST_DISPLAY} and :${LAST_DISPLAY}`);
 }
 
+/** The centre of the window whose title matches `titlePattern`, in screen pixels (not rounded), as xdotool reports it from outside. */
+export async function windowCentre(display: string, titlePattern: string): Promise<{ x: number; y: number }> {
+  const geometry = await xdotool(display, 'search', '--name', titlePattern, 'getwindowgeometry', '--shell');
+  const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
+  return { x: value('X') + value('WIDTH') / 2, y: value('Y') + value('HEIGHT') / 2 };
+}
+
 /** Runs xdotool on `display` and returns its trimmed standard output. */
 export async function xdotool(display: string, ...args: string[]): Promise<string> {
   const { stdout } = await run('xdotool', args, { env: { ...process.env, DISPLAY: display }, timeout: 10_000 });

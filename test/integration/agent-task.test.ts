@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computer, endTurn, imagesIn, lastToolResults, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
-import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+import { launchApp, waitForWindow, windowCentre } from '../helpers/x-display.js';
 import { runCli } from '../helpers/run-cli.js';
 
 
@@ -39,9 +39,7 @@ describe('a task given on the command line is carried out on the desktop', () =>
     const notesFile = path.join(stack.roots[0]!, `${title}.txt`);
     launchApp(stack.display, 'xterm', ['-geometry', '80x24+400+300', '-T', title, '-e', 'sh', '-c', `cat > '${notesFile}'`]);
     await waitForWindow(stack.display, `^${title}$`);
-    const windowGeometry = await xdotool(stack.display, 'search', '--name', `^${title}$`, 'getwindowgeometry', '--shell');
-    const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(windowGeometry)![1]);
-    const centre = { x: value('X') + value('WIDTH') / 2, y: value('Y') + value('HEIGHT') / 2 };
+    const centre = await windowCentre(stack.display, `^${title}$`);
 
     stack.model.drain();
     const asked = stack.model.requests.length;

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskResult } from '../../common/contract.js';
 import { changeSchedule, getSchedule, listSchedules, scheduleExists } from '../../common/schedules.js';

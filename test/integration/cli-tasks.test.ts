@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskMemo } from '../../common/contract.js';
 import { runningTasksOf } from '../../worker/retention-sweeper.js';

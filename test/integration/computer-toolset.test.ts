@@ -6,7 +6,7 @@ import type { TaskResult } from '../../common/contract.js';
 import { startTask } from '../../common/task-starter.js';
 import { computer, endTurn, imagesIn, lastToolResults, toolsetCall, toolsetReply, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
-import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+import { launchApp, waitForWindow, windowCentre } from '../helpers/x-display.js';
 
 const NOT_EXECUTED = 'Not executed: an earlier computer action in this turn failed.';
 
@@ -16,11 +16,10 @@ async function runTask(stack: DesktopStack, prompt: string, model?: string): Pro
   return stack.client.workflow.getHandle(id).result();
 }
 
-/** The centre of a window, in screen pixels, as xdotool reports it from outside. */
-async function windowCentre(stack: DesktopStack, title: string): Promise<{ x: number; y: number }> {
-  const geometry = await xdotool(stack.display, 'search', '--name', title, 'getwindowgeometry', '--shell');
-  const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
-  return { x: Math.round(value('X') + value('WIDTH') / 2), y: Math.round(value('Y') + value('HEIGHT') / 2) };
+/** The centre of a window, in whole screen pixels, as xdotool reports it from outside. */
+async function roundedCentre(stack: DesktopStack, title: string): Promise<{ x: number; y: number }> {
+  const { x, y } = await windowCentre(stack.display, title);
+  return { x: Math.round(x), y: Math.round(y) };
 }
 
 /** Opens a terminal that writes whatever is typed into it to `file` (Ctrl+D ends it). */
@@ -63,7 +62,7 @@ describe('the computer toolset on a 1920x1080 screen, unscaled', () => {
   it('runs a batch of members in order: a click, exact typing and keys, each answered with toolset_name', async () => {
     const file = path.join(stack.roots[0]!, 'batch.txt');
     await openNotes(stack, 'batch-notes', file);
-    const centre = await windowCentre(stack, '^batch-notes$');
+    const centre = await roundedCentre(stack, '^batch-notes$');
     const text = 'Q3 revenue: $1,204 (+8%) — résumé ✓';
     const calls = [
       toolsetCall('left_click', { coordinate: [centre.x, centre.y] }),
@@ -97,7 +96,7 @@ describe('the computer toolset on a 1920x1080 screen, unscaled', () => {
   it('answers every call of a turn that mixes computer members and file tools, each by its own id', async () => {
     const file = path.join(stack.roots[0]!, 'mixed.txt');
     await openNotes(stack, 'mixed-notes', file);
-    const centre = await windowCentre(stack, '^mixed-notes$');
+    const centre = await roundedCentre(stack, '^mixed-notes$');
     const written = path.join(stack.roots[0]!, 'written.txt');
     const calls = [
       toolsetCall('left_click', { coordinate: [centre.x, centre.y] }),
@@ -122,7 +121,7 @@ describe('the computer toolset on a 1920x1080 screen, unscaled', () => {
   it('stops a batch at its first failure: the rest are not executed and nothing after it reaches the screen', async () => {
     const file = path.join(stack.roots[0]!, 'stopped.txt');
     await openNotes(stack, 'stopped-notes', file);
-    const centre = await windowCentre(stack, '^stopped-notes$');
+    const centre = await roundedCentre(stack, '^stopped-notes$');
     const calls = [
       toolsetCall('left_click', { coordinate: [centre.x, centre.y] }),
       toolsetCall('type', { text: 'before' }),
@@ -201,7 +200,7 @@ describe('the computer toolset on a 4K screen, scaled to the image rule', () => 
   it('shows the model 2576x1449 and maps its click back onto the screen', async () => {
     const file = path.join(stack.roots[0]!, 'scaled.txt');
     await openNotes(stack, 'scaled-notes', file);
-    const centre = await windowCentre(stack, '^scaled-notes$');
+    const centre = await roundedCentre(stack, '^scaled-notes$');
     const scaled = { x: Math.round((centre.x * 2576) / 3840), y: Math.round((centre.y * 1449) / 2160) };
     stack.model.enqueue(
       toolsetReply(toolsetCall('left_click', { coordinate: [scaled.x, scaled.y] }), toolsetCall('type', { text: 'scaled click landed\n' }), toolsetCall('key', { text: 'ctrl+d' })),

@@ -11,7 +11,7 @@ import { eventually } from '../helpers/async.js';
 import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
 import { endTurn, imagesIn, toolsetCall, toolsetReply } from '../helpers/fake-messages-api.js';
 import { freePort } from '../helpers/temporal-server.js';
-import { launchApp, startXDisplay, waitForWindow, xdotool, type XDisplay } from '../helpers/x-display.js';
+import { launchApp, startXDisplay, waitForWindow, windowCentre, type XDisplay } from '../helpers/x-display.js';
 
 /**
  * Two desktops on one Temporal dev server, each with its own X display, data folder and worker
@@ -72,9 +72,8 @@ describe('many desktops, one phone', () => {
     const file = path.join(officeHome, 'typed.txt');
     await launchApp(office.display, 'xterm', ['-geometry', '60x10+100+100', '-T', 'office-notes', '-e', 'sh', '-c', `cat > '${file}'`]);
     await waitForWindow(office.display, '^office-notes$');
-    const geometry = await xdotool(office.display, 'search', '--name', '^office-notes$', 'getwindowgeometry', '--shell');
-    const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
-    const centre = [Math.round(value('X') + value('WIDTH') / 2), Math.round(value('Y') + value('HEIGHT') / 2)];
+    const { x, y } = await windowCentre(office.display, '^office-notes$');
+    const centre = [Math.round(x), Math.round(y)];
 
     stack.model.enqueue(
       toolsetReply(toolsetCall('screenshot', {})),

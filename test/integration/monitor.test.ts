@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTask } from '../../common/task-starter.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 import { endTurn, imagesIn, toolsetCall, toolsetReply } from '../helpers/fake-messages-api.js';
-import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+import { launchApp, waitForWindow, windowCentre, xdotool } from '../helpers/x-display.js';
 import { parseMonitors } from '../../worker/adapters/x11-monitors.js';
 
 describe('one monitor of a two-monitor desk', () => {
@@ -24,10 +24,9 @@ describe('one monitor of a two-monitor desk', () => {
     const file = path.join(stack.roots[0]!, 'right.txt');
     await launchApp(stack.display, 'xterm', ['-geometry', '60x10+2400+300', '-T', 'right-notes', '-e', 'sh', '-c', `cat > '${file}'`]);
     await waitForWindow(stack.display, '^right-notes$');
-    const geometry = await xdotool(stack.display, 'search', '--name', '^right-notes$', 'getwindowgeometry', '--shell');
-    const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
+    const { x, y } = await windowCentre(stack.display, '^right-notes$');
     // In the model's coordinates, which start at the monitor's left edge.
-    const target = [Math.round(value('X') + value('WIDTH') / 2) - 1920, Math.round(value('Y') + value('HEIGHT') / 2)];
+    const target = [Math.round(x) - 1920, Math.round(y)];
 
     stack.model.enqueue(toolsetReply(toolsetCall('left_click', { coordinate: target }), toolsetCall('type', { text: 'on the right monitor\n' }), toolsetCall('key', { text: 'ctrl+d' })), endTurn('Done.'));
     const taskId = await startTask(stack.client, stack.config, { prompt: 'type on the right monitor', desktopId: stack.desktopId });

@@ -15,7 +15,7 @@ import { continueTask, startTask } from '../../common/task-starter.js';
 import { deferred, eventually } from '../helpers/async.js';
 import { startDesktopStack, type DesktopStack, type WorkerProcess } from '../helpers/desktop-stack.js';
 import { computer, endTurn, lastToolResults, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
-import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+import { launchApp, waitForWindow, windowCentre } from '../helpers/x-display.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /** What a phone sees of the task: the progress the workflow publishes in its memo. */
@@ -66,9 +66,8 @@ describe('a task that needs the person', () => {
     const file = path.join(stack.roots[0]!, 'approved.txt');
     await launchApp(stack.display, 'xterm', ['-geometry', '60x10+200+150', '-T', 'approve-notes', '-e', 'sh', '-c', `cat > '${file}'`]);
     await waitForWindow(stack.display, '^approve-notes$');
-    const geometry = await xdotool(stack.display, 'search', '--name', '^approve-notes$', 'getwindowgeometry', '--shell');
-    const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
-    const centre = [Math.round(value('X') + value('WIDTH') / 2), Math.round(value('Y') + value('HEIGHT') / 2)];
+    const { x, y } = await windowCentre(stack.display, '^approve-notes$');
+    const centre = [Math.round(x), Math.round(y)];
 
     stack.model.enqueue(
       toolUseReply({ name: 'computer', input: { action: 'left_click', coordinate: centre } }, { name: 'computer', input: { action: 'type', text: 'declined text' }, id: 'toolu_type_1' }),

@@ -15,7 +15,7 @@ import { computer, endTurn, imagesIn, toolUseReply, type RecordedRequest } from 
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 import { launchPhone } from '../helpers/phone-browser.js';
 import { freePort } from '../helpers/temporal-server.js';
-import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+import { launchApp, waitForWindow, windowCentre } from '../helpers/x-display.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/phone/', import.meta.url));
 const THOUGHT = 'The notes window is open in the middle of the screen, so I will click into it first.';
@@ -64,9 +64,7 @@ describe('the task page on a phone shows what the agent thought, typed and click
   async function expenseTask(whileThinking?: () => Promise<void>) {
     let clicked = { x: 0, y: 0 };
     let modelImageWidth = 0;
-    const geometry = await xdotool(stack.display, 'search', '--name', '^expense-notes$', 'getwindowgeometry', '--shell');
-    const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
-    const centre = { x: value('X') + value('WIDTH') / 2, y: value('Y') + value('HEIGHT') / 2 };
+    const centre = await windowCentre(stack.display, '^expense-notes$');
     const thinking = deferred();
     stack.model.enqueue(async (request: RecordedRequest) => {
       const { width, height } = await sharp(Buffer.from(imagesIn(request).at(-1)!.data, 'base64')).metadata();

@@ -10,7 +10,7 @@ import { startTask } from '../../common/task-starter.js';
 import { deferred, eventually } from '../helpers/async.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 import { computer, endTurn, imagesIn, lastToolResults, toolUseReply, type RecordedRequest, type ScriptedReply } from '../helpers/fake-messages-api.js';
-import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+import { launchApp, waitForWindow, windowCentre, xdotool } from '../helpers/x-display.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,13 +56,12 @@ async function checkOutPreviousRelease(directory: string): Promise<{ root: strin
 
 /** Where to click, in the screenshot the model was shown, to hit the middle of a window. */
 async function middleOf(display: string, title: string, request: RecordedRequest): Promise<[number, number]> {
-  const geometry = await xdotool(display, 'search', '--name', `^${title}$`, 'getwindowgeometry', '--shell');
-  const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
+  const centre = await windowCentre(display, `^${title}$`);
   const [screenWidth, screenHeight] = (await xdotool(display, 'getdisplaygeometry')).split(' ').map(Number) as [number, number];
   const tool = request.body.tools.find((entry) => entry.name === 'computer')!;
   return [
-    Math.round(((value('X') + value('WIDTH') / 2) * Number(tool.display_width_px)) / screenWidth),
-    Math.round(((value('Y') + value('HEIGHT') / 2) * Number(tool.display_height_px)) / screenHeight),
+    Math.round((centre.x * Number(tool.display_width_px)) / screenWidth),
+    Math.round((centre.y * Number(tool.display_height_px)) / screenHeight),
   ];
 }
 

@@ -29,7 +29,7 @@ import { desktopRecordId } from '../../common/desktop-record.js';
 import { deferred, eventually } from '../helpers/async.js';
 import { startDesktopStack, type DesktopStack } from '../helpers/desktop-stack.js';
 import { computer, endTurn, toolsetCall, toolsetReply, toolUseReply, type RecordedRequest } from '../helpers/fake-messages-api.js';
-import { launchApp, waitForWindow, xdotool } from '../helpers/x-display.js';
+import { launchApp, waitForWindow, windowCentre, xdotool } from '../helpers/x-display.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -79,13 +79,11 @@ async function result(stack: DesktopStack, taskId: string): Promise<TaskResult> 
 
 /** Where to click, in the image the model was shown, to hit the centre of a window. */
 async function clickInto(display: string, title: string, request: RecordedRequest): Promise<[number, number]> {
-  const geometry = await xdotool(display, 'search', '--name', `^${title}$`, 'getwindowgeometry', '--shell');
-  const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
+  const { x, y } = await windowCentre(display, `^${title}$`);
   const screen = (await xdotool(display, 'getdisplaygeometry')).split(' ').map(Number) as [number, number];
   const tool = request.body.tools.find((entry) => entry.name === 'computer')!;
   const image = [Number(tool.display_width_px), Number(tool.display_height_px)];
-  const centre = [value('X') + value('WIDTH') / 2, value('Y') + value('HEIGHT') / 2];
-  return [Math.round((centre[0]! * image[0]!) / screen[0]), Math.round((centre[1]! * image[1]!) / screen[1])];
+  return [Math.round((x * image[0]!) / screen[0]), Math.round((y * image[1]!) / screen[1])];
 }
 
 /** An xterm that writes what is typed into it to `file`, so a scenario's effects are visible. */
@@ -241,9 +239,8 @@ const scenarios: Record<string, () => Promise<void>> = {
       const app = await notesWindow(stack, 'notes', typed);
       await stack.startWorker();
       const target = async () => {
-        const geometry = await xdotool(stack.display, 'search', '--name', '^notes$', 'getwindowgeometry', '--shell');
-        const value = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(geometry)![1]);
-        return [Math.round(value('X') + value('WIDTH') / 2), Math.round(value('Y') + value('HEIGHT') / 2)];
+        const { x, y } = await windowCentre(stack.display, '^notes$');
+        return [Math.round(x), Math.round(y)];
       };
       stack.model.enqueue(
         async () => toolsetReply(toolsetCall('left_click', { coordinate: await target() }), toolsetCall('type', { text: 'toolset line\n' }), toolsetCall('key', { text: 'ctrl+d' })),

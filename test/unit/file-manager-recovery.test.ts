@@ -13,7 +13,6 @@ let base: string;
 let root: string;
 let trashDir: string;
 let journalDir: string;
-let toolUses = 0;
 
 const at = (...names: string[]) => path.join(root, ...names);
 const exists = (full: string) => lstat(full).then(() => true, () => false);
